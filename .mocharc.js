@@ -1,0 +1,7 @@
+'use strict';
+module.exports = {
+  spec: ['test/unit/**/*.test.js', 'test/integration/**/*.test.js'],
+  reporter: require.resolve('./test/support/reporter.js'),
+  timeout: 60000,
+  slow: 5000,
+};

@@ -1,0 +1,176 @@
+import type { Duplex } from 'node:stream';
+import { FtpError, maskCommand } from './errors';
+import { DebugLog } from './log';
+import { Reply, ReplyParser } from './reply';
+import { assertSafeArgument } from './validate';
+
+interface Waiter {
+  resolve: (reply: Reply) => void;
+  reject: (err: Error) => void;
+  timer: NodeJS.Timeout | undefined;
+}
+
+/**
+ * The control connection: writes command lines, hands out replies in order.
+ * Replies that arrive before anyone asks (a 226 racing the end of a data
+ * stream) are queued, not lost. A closed socket, a timeout or an
+ * unparseable reply stream ends the connection for good: the session is
+ * out of step with the server and only a new one can be trusted.
+ */
+export class ControlConnection {
+  private socket: Duplex;
+  private parser: ReplyParser;
+  private queue: Reply[] = [];
+  private waiters: Waiter[] = [];
+  private failure: FtpError | null = null;
+  private lastCommand = '';
+  private readonly onData = (chunk: Buffer): void => {
+    try {
+      this.parser.feed(chunk);
+    } catch (e) {
+      this.fail(new FtpError(`unreadable reply from the server: ${(e as Error).message}`, { kind: 'protocol', code: 421, command: this.lastCommand }));
+    }
+  };
+  private readonly onClose = (): void => {
+    this.fail(new FtpError('connection closed by the server', { kind: 'closed', code: 421, command: this.lastCommand }));
+  };
+  private readonly onError = (err: Error): void => {
+    this.fail(new FtpError(`control connection error: ${err.message}`, { kind: errorKind(err), code: 421, command: this.lastCommand, cause: err }));
+  };
+
+  constructor(
+    socket: Duplex,
+    private readonly log: DebugLog,
+    public timeoutMs: number,
+  ) {
+    this.socket = socket;
+    this.parser = new ReplyParser((r) => this.deliver(r));
+    this.attach(socket);
+  }
+
+  get closed(): boolean {
+    return this.failure !== null;
+  }
+
+  /** Why the connection ended, or null while it is up. */
+  get closedReason(): FtpError | null {
+    return this.failure;
+  }
+
+  get stream(): Duplex {
+    return this.socket;
+  }
+
+  /** true when no reply is waiting to be read and none is half received */
+  get idle(): boolean {
+    return this.queue.length === 0 && !this.parser.midReply;
+  }
+
+  /** Send one command line. Throws before sending if the line is unsafe or the connection is gone. */
+  send(line: string): void {
+    assertSafeArgument(line, 'command');
+    if (this.failure) throw this.failure;
+    this.lastCommand = maskCommand(line);
+    this.log.command(line);
+    this.socket.write(line + '\r\n');
+  }
+
+  /** The next reply from the server, in arrival order. */
+  read(what?: string, timeoutMs = this.timeoutMs): Promise<Reply> {
+    const queued = this.queue.shift();
+    if (queued) return Promise.resolve(queued);
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise<Reply>((resolve, reject) => {
+      const waiter: Waiter = { resolve, reject, timer: undefined };
+      if (timeoutMs > 0) {
+        const label = what ?? (this.lastCommand ? `the reply to ${this.lastCommand}` : 'a reply');
+        waiter.timer = setTimeout(() => {
+          this.fail(
+            new FtpError(`timed out after ${fmtSeconds(timeoutMs)} waiting for ${label}`, { kind: 'timeout', code: 421, command: this.lastCommand }),
+          );
+        }, timeoutMs);
+      }
+      this.waiters.push(waiter);
+    });
+  }
+
+  /** Send a command and read its reply, skipping nothing: 1xx replies are returned too. */
+  async request(line: string, timeoutMs = this.timeoutMs): Promise<Reply> {
+    this.send(line);
+    return this.read(undefined, timeoutMs);
+  }
+
+  /**
+   * Swap the underlying stream (AUTH TLS upgrade, CCC downgrade). The old
+   * stream's listeners are removed first so its teardown is not taken for
+   * the end of the session.
+   */
+  replaceStream(next: Duplex): void {
+    this.detach(this.socket);
+    this.socket = next;
+    this.attach(next);
+  }
+
+  /** Stop listening to the current stream without closing it (before handing it to TLS). */
+  release(): Duplex {
+    this.detach(this.socket);
+    return this.socket;
+  }
+
+  /** Close the connection for good; pending readers get `reason`. */
+  destroy(reason?: FtpError): void {
+    this.fail(reason ?? new FtpError('connection closed by the client', { kind: 'closed', code: 421, command: this.lastCommand }));
+  }
+
+  private attach(s: Duplex): void {
+    s.on('data', this.onData);
+    s.on('close', this.onClose);
+    s.on('end', this.onClose);
+    s.on('error', this.onError);
+  }
+
+  private detach(s: Duplex): void {
+    s.off('data', this.onData);
+    s.off('close', this.onClose);
+    s.off('end', this.onClose);
+    s.off('error', this.onError);
+  }
+
+  private deliver(reply: Reply): void {
+    this.log.reply(reply.lines);
+    const w = this.waiters.shift();
+    if (w) {
+      if (w.timer) clearTimeout(w.timer);
+      w.resolve(reply);
+    } else {
+      this.queue.push(reply);
+    }
+  }
+
+  private fail(err: FtpError): void {
+    if (this.failure) return;
+    this.failure = err;
+    this.detach(this.socket);
+    // a late 'error' from the dying socket must not become an uncaught exception
+    this.socket.on('error', () => undefined);
+    this.socket.destroy();
+    for (const w of this.waiters.splice(0)) {
+      if (w.timer) clearTimeout(w.timer);
+      w.reject(err);
+    }
+  }
+}
+
+export function fmtSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** TLS problems show up as socket errors; tell them apart so the message can say "TLS". */
+export function errorKind(err: Error): 'tls' | 'connect' | 'closed' {
+  const code = (err as NodeJS.ErrnoException).code ?? '';
+  if (/^(ERR_SSL|ERR_TLS|CERT_|UNABLE_TO|DEPTH_ZERO|SELF_SIGNED|HOSTNAME_MISMATCH|ERR_OSSL)/.test(code) || /SSL|TLS|certificate/i.test(err.message)) {
+    return 'tls';
+  }
+  if (code === 'ECONNREFUSED' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'connect';
+  return 'closed';
+}

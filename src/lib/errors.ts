@@ -1,0 +1,58 @@
+/**
+ * The one error class the client throws. It carries what a caller needs to
+ * decide what to do next: the server's reply code and text (when the server
+ * answered), the command that was sent (with the password masked), and a
+ * kind that tells replies apart from local, network and TLS failures.
+ */
+export type FtpErrorKind =
+  | 'reply' // the server answered 4xx/5xx (or an unexpected code)
+  | 'closed' // the control connection closed (Net::Cmd reports this as 421)
+  | 'timeout' // something named in the message did not happen in time
+  | 'connect' // a TCP connection could not be made
+  | 'tls' // a TLS handshake or certificate check failed
+  | 'data' // the data connection failed without a server reply to explain it
+  | 'input' // the caller's arguments were refused before sending
+  | 'aborted' // the caller aborted the transfer
+  | 'local' // a local file could not be read or written
+  | 'protocol'; // the server said something the client cannot parse
+
+export interface FtpErrorInit {
+  kind: FtpErrorKind;
+  code?: number;
+  serverMessage?: string;
+  command?: string;
+  cause?: unknown;
+}
+
+export class FtpError extends Error {
+  /** The server's 3-digit reply code; 421 for closed/timeout as in Net::Cmd; 0 when no server reply applies. */
+  readonly code: number;
+  /** The server's reply text, '' when there is none. */
+  readonly serverMessage: string;
+  /** The command line that was sent, with any password shown as ****. */
+  readonly command: string;
+  readonly kind: FtpErrorKind;
+
+  constructor(message: string, init: FtpErrorInit) {
+    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.name = 'FtpError';
+    this.kind = init.kind;
+    this.code = init.code ?? 0;
+    this.serverMessage = init.serverMessage ?? '';
+    this.command = init.command ?? '';
+  }
+
+  /** true for the replies that mean "try again later" (4xx) or a lost connection. */
+  get transient(): boolean {
+    return this.kind === 'closed' || this.kind === 'timeout' || (this.code >= 400 && this.code < 500);
+  }
+}
+
+export function isFtpError(e: unknown): e is FtpError {
+  return e instanceof FtpError;
+}
+
+/** Mask the argument of PASS (and ACCT, which also carries a secret) for display. */
+export function maskCommand(line: string): string {
+  return line.replace(/^(\s*(?:PASS|ACCT)\s+).*$/i, '$1****');
+}

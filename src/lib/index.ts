@@ -1,0 +1,26 @@
+/** The FTPS client, usable without Node-RED. */
+export { FtpsClient, replyError, parseQuotedPath, scratchPath } from './client';
+export type {
+  FtpsClientOptions,
+  Encryption,
+  DataProtection,
+  EpsvMode,
+  TransferType,
+  TransferOptions,
+  TransferResult,
+  ScratchOptions,
+  Progress,
+  UploadSource,
+  DownloadTarget,
+} from './client';
+export { FtpError, isFtpError, maskCommand } from './errors';
+export type { FtpErrorKind } from './errors';
+export { ReplyParser, replyStatus, isPositive } from './reply';
+export type { Reply } from './reply';
+export type { TlsSettings } from './tls-settings';
+export type { DebugLevel, LogSink } from './log';
+export type { HelpOverride } from './features';
+export { parseFeat, parseHelp, parseHelpOverride } from './features';
+export { parsePasv, parseEpsv, choosePassiveHost } from './passive';
+export { parseFtpTime, formatFtpTime } from './timefmt';
+export { LfToCrlf, CrlfToLf } from './ascii';

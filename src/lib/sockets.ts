@@ -1,0 +1,71 @@
+import * as net from 'node:net';
+import * as tls from 'node:tls';
+import type { Duplex } from 'node:stream';
+import { FtpError } from './errors';
+import { fmtSeconds } from './control';
+import { tlsError } from './tls-settings';
+
+/** Open a TCP connection; the error says what could not be reached and why. */
+export function connectTcp(host: string, port: number, timeoutMs: number, what: string): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect({ host, port });
+    const timer = setTimeout(() => {
+      sock.destroy();
+      reject(new FtpError(`timed out after ${fmtSeconds(timeoutMs)} connecting the ${what} to ${host}:${port}`, { kind: 'timeout', code: 421 }));
+    }, timeoutMs);
+    sock.once('connect', () => {
+      clearTimeout(timer);
+      sock.removeAllListeners('error');
+      sock.setNoDelay(true);
+      resolve(sock);
+    });
+    sock.once('error', (err: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      sock.destroy();
+      reject(new FtpError(`cannot connect the ${what} to ${host}:${port}: ${err.message}`, { kind: 'connect', code: 0, cause: err }));
+    });
+  });
+}
+
+/**
+ * Run a TLS client handshake, over an existing stream (explicit mode, data
+ * connections) or a fresh connection (implicit mode, when `socket` is absent
+ * and host/port are in `options`).
+ */
+export function startTls(
+  options: tls.ConnectionOptions & { socket?: Duplex },
+  timeoutMs: number,
+  where: string,
+  /** Called before the handshake starts: TLS 1.2 hands out its session during the handshake, so listeners must be there first. */
+  prepare?: (sock: tls.TLSSocket) => void,
+): Promise<tls.TLSSocket> {
+  return new Promise((resolve, reject) => {
+    const sock = tls.connect(options);
+    prepare?.(sock);
+    let settled = false;
+    const timer = setTimeout(() => {
+      if (settled) return;
+      settled = true;
+      sock.destroy();
+      reject(new FtpError(`timed out after ${fmtSeconds(timeoutMs)} in the TLS handshake of the ${where}`, { kind: 'timeout', code: 421 }));
+    }, timeoutMs);
+    const onError = (err: Error): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      sock.destroy();
+      reject(tlsError(err, `handshake of the ${where}`));
+    };
+    const onClose = (): void => onError(Object.assign(new Error('the server closed the connection during the handshake'), { code: 'ECONNRESET' }));
+    sock.once('error', onError);
+    sock.once('close', onClose);
+    sock.once('secureConnect', () => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      sock.off('error', onError);
+      sock.off('close', onClose);
+      resolve(sock);
+    });
+  });
+}

@@ -1,0 +1,638 @@
+'use strict';
+// Real-FTP-server test harness: starts vsftpd, ProFTPD (mod_tls), Pure-FTPd
+// and pyftpdlib on 127.0.0.1, in the foreground, each with its own temp dir,
+// ports and config; stops them by PID (process group).
+//
+// Binaries come from <repo>/.servers/root (see .ci/install-servers.sh), or
+// from the system when installed there. See README.md beside this file.
+
+const fs = require('fs');
+const os = require('os');
+const net = require('net');
+const tls = require('tls');
+const path = require('path');
+const { spawn, spawnSync, execFileSync } = require('child_process');
+
+const { certs, serverPair } = require('./certs');
+const { allocBlock, canBind } = require('./ports');
+const { RawFtp } = require('./raw');
+
+const REPO = path.resolve(__dirname, '..', '..');
+const SERVERS_ROOT = process.env.FTPS_SERVERS_ROOT || path.join(REPO, '.servers', 'root');
+const PYTHON = '/usr/bin/python3';
+const PY_SERVER = path.join(__dirname, 'pyftpd_server.py');
+
+const USER = 'ftpstest';
+const PASSWORD = 'p4ss-W0rd.9';
+const PAM_SERVICE = 'vsftpd-ftpstest';
+const PASV_COUNT = 40;            // passive ports per server instance
+const READY_TIMEOUT_MS = 10000;
+
+const KINDS = ['vsftpd', 'proftpd', 'pureftpd', 'pyftpdlib'];
+const MODES = {
+  vsftpd: ['explicit', 'implicit', 'clear'],
+  proftpd: ['explicit', 'implicit', 'clear'],
+  pureftpd: ['explicit', 'clear'],     // Debian's build has no implicit TLS (compile-time option)
+  pyftpdlib: ['explicit', 'implicit', 'clear'],
+};
+
+// What each server does, as observed with the Debian 12 packages (see README.md).
+const CAPS = {
+  vsftpd: {
+    version: '3.0.3', tls13: true, tls12Cap: true /* via OPENSSL_CONF */, sessionReuseRequired: true,
+    protC: true, ccc: false, mlsd: false, mfmt: false, mdtmWrite: true, siteUtime: false,
+    helpDisable: true, pasvAddress: true, fileOwner: 'ftpstest',
+  },
+  proftpd: {
+    version: '1.3.8', tls13: true, tls12Cap: true, sessionReuseRequired: true,
+    protC: true, ccc: true, mlsd: true, mfmt: true, mdtmWrite: false, siteUtime: true,
+    helpDisable: true, pasvAddress: true, fileOwner: 'ftpstest',
+  },
+  pureftpd: {
+    version: '1.0.50', tls13: true, tls12Cap: true /* via OPENSSL_CONF */, sessionReuseRequired: false,
+    protC: true, ccc: true, mlsd: true, mfmt: true, mdtmWrite: false, siteUtime: true,
+    helpDisable: false, pasvAddress: true, fileOwner: 'ftpstest',
+  },
+  pyftpdlib: {
+    version: '1.5.7', tls13: true, tls12Cap: true, sessionReuseRequired: false,
+    protC: true, ccc: false, mlsd: true, mfmt: true, mdtmWrite: false, siteUtime: false,
+    helpDisable: true, pasvAddress: true, fileOwner: 'root',
+  },
+};
+
+// ---------------------------------------------------------------------------
+// availability
+
+function findFile(rel) {
+  for (const base of [SERVERS_ROOT, '/']) {
+    const p = path.join(base, rel);
+    if (fs.existsSync(p)) return p;
+  }
+  return null;
+}
+
+function bins(kind) {
+  switch (kind) {
+    case 'vsftpd': return { vsftpd: findFile('usr/sbin/vsftpd') };
+    case 'proftpd': {
+      const modTls = findFile('usr/lib/proftpd/mod_tls.so');
+      return { proftpd: findFile('usr/sbin/proftpd'), modTls, moduleDir: modTls && path.dirname(modTls) };
+    }
+    case 'pureftpd': return { pureftpd: findFile('usr/sbin/pure-ftpd'), purepw: findFile('usr/bin/pure-pw') };
+    case 'pyftpdlib': return { python: fs.existsSync(PYTHON) ? PYTHON : null, script: PY_SERVER };
+    default: throw new Error(`unknown server kind '${kind}' (one of ${KINDS.join(', ')})`);
+  }
+}
+
+const availCache = new Map();
+
+function hasOpenssl() {
+  const r = spawnSync('openssl', ['version'], { encoding: 'utf8' });
+  return r.status === 0;
+}
+
+/** Why `kind` cannot run here, or null when it can. */
+function unavailableReason(kind) {
+  if (availCache.has(kind)) return availCache.get(kind);
+  let reason = null;
+  const b = bins(kind);
+  const missing = Object.entries(b).filter(([, v]) => !v).map(([k]) => k);
+  if (missing.length) reason = `missing ${missing.join(', ')}`;
+  else if (!hasOpenssl()) reason = 'openssl CLI missing';
+  else if (kind === 'pyftpdlib') {
+    const r = spawnSync(PYTHON, ['-c', 'import pyftpdlib, OpenSSL'], { encoding: 'utf8' });
+    if (r.status !== 0) reason = `${PYTHON} cannot import pyftpdlib/OpenSSL: ${(r.stderr || '').trim().split('\n').pop()}`;
+  } else {
+    if (typeof process.getuid === 'function' && process.getuid() !== 0) reason = 'needs root (chroot, PAM, setuid)';
+    for (const f of Object.values(b)) {
+      if (reason || !f || !/(\/s?bin\/|\.so$)/.test(f)) continue;
+      const r = spawnSync('ldd', [f], { encoding: 'utf8' });
+      const nf = (r.stdout || '').split('\n').filter((l) => l.includes('not found')).map((l) => l.trim().split(/\s/)[0]);
+      if (nf.length) reason = `${path.basename(f)}: missing libraries ${nf.join(', ')}`;
+    }
+  }
+  availCache.set(kind, reason);
+  return reason;
+}
+
+/** True when the server's binaries/modules are there and can run. */
+function available(kind) {
+  return unavailableReason(kind) === null;
+}
+
+/** Modes this server supports: subset of 'explicit' | 'implicit' | 'clear'. */
+function modes(kind) {
+  bins(kind); // validates kind
+  return MODES[kind].slice();
+}
+
+/** Known behaviour of the server kind (see CAPS above and README.md). */
+function caps(kind) {
+  bins(kind);
+  return { ...CAPS[kind] };
+}
+
+/**
+ * For mocha tests: skip (or, under CI=true, fail) when `kind` is not installed.
+ * With `mode`, also skips when the server does not support that mode (in CI too).
+ * Call as `h.requireServer(this, 'vsftpd')` in a `before`/`it` with a function() callback.
+ */
+function requireServer(ctx, kind, mode) {
+  const reason = unavailableReason(kind);
+  if (reason) {
+    const msg = `${kind} not installed (run .ci/install-servers.sh): ${reason}`;
+    if (process.env.CI === 'true') throw new Error(msg);
+    // eslint-disable-next-line no-console
+    console.log(`\n  !!!!!!!! SKIPPED: ${msg} !!!!!!!!\n`);
+    ctx.skip();
+  }
+  if (mode && !MODES[kind].includes(mode)) {
+    // eslint-disable-next-line no-console
+    console.log(`  (skipped: ${kind} does not support mode '${mode}')`);
+    ctx.skip();
+  }
+}
+
+// ---------------------------------------------------------------------------
+// the system user (vsftpd logs in through PAM; the others run their sessions
+// under its uid too, so files in the root have one owner)
+
+let userInfo = null;
+
+function readPasswdEntry(name) {
+  const line = fs.readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith(name + ':'));
+  if (!line) return null;
+  const f = line.split(':');
+  return { name, uid: Number(f[2]), gid: Number(f[3]), home: f[5] };
+}
+
+function shadowHash(name) {
+  const line = fs.readFileSync('/etc/shadow', 'utf8').split('\n').find((l) => l.startsWith(name + ':'));
+  return line ? line.split(':')[1] : null;
+}
+
+function sha512crypt(password, salt) {
+  const args = ['passwd', '-6', '-stdin'];
+  if (salt) args.splice(2, 0, '-salt', salt);
+  return execFileSync('openssl', args, { input: password + '\n', encoding: 'utf8' }).trim();
+}
+
+function ensureUser() {
+  if (userInfo) return userInfo;
+  let u = readPasswdEntry(USER);
+  if (!u) {
+    try {
+      execFileSync('useradd', ['-m', '-d', `/home/${USER}`, '-s', '/bin/sh', '-U', '-c', 'FTPS test user', USER], { stdio: 'pipe' });
+    } catch (e) {
+      if (!readPasswdEntry(USER)) throw new Error(`useradd ${USER} failed: ${e.stderr || e.message}`);
+    }
+    u = readPasswdEntry(USER);
+  }
+  // The home directory must exist (vsftpd's session dies after login otherwise).
+  if (!fs.existsSync(u.home)) {
+    fs.mkdirSync(u.home, { recursive: true, mode: 0o755 });
+    fs.chownSync(u.home, u.uid, u.gid);
+  }
+  const cur = shadowHash(USER) || '';
+  const m = /^\$6\$([^$]+)\$/.exec(cur);
+  if (!m || sha512crypt(PASSWORD, m[1]) !== cur) {
+    const hash = sha512crypt(PASSWORD);
+    execFileSync('usermod', ['-p', hash, USER], { stdio: 'pipe' });
+  }
+  userInfo = u;
+  return u;
+}
+
+function ensurePam() {
+  const file = `/etc/pam.d/${PAM_SERVICE}`;
+  const want = '# written by node-red-contrib-ftps test/harness: vsftpd test logins\n' +
+    'auth\trequired\tpam_unix.so\naccount\trequired\tpam_unix.so\nsession\trequired\tpam_unix.so\n';
+  let cur = null;
+  try { cur = fs.readFileSync(file, 'utf8'); } catch (e) { /* missing */ }
+  if (cur !== want) {
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, want, { mode: 0o644 });
+    fs.renameSync(tmp, file);
+  }
+}
+
+function chownTree(p, uid, gid) {
+  const st = fs.lstatSync(p);
+  if (st.uid !== uid || st.gid !== gid) fs.lchownSync(p, uid, gid);
+  if (st.isDirectory()) for (const e of fs.readdirSync(p)) chownTree(path.join(p, e), uid, gid);
+}
+
+// ---------------------------------------------------------------------------
+// processes
+
+const live = new Set(); // running server handles, for cleanup at exit
+
+process.on('exit', () => {
+  for (const s of live) {
+    try { process.kill(-s.pid, 'SIGKILL'); } catch (e) { /* gone */ }
+    try { fs.rmSync(s._dir, { recursive: true, force: true }); } catch (e) { /* ignore */ }
+  }
+});
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function groupAlive(pgid) {
+  try { process.kill(-pgid, 0); return true; } catch (e) { return e.code === 'EPERM'; }
+}
+
+function pidAlive(pid) {
+  try { process.kill(pid, 0); return true; } catch (e) { return e.code === 'EPERM'; }
+}
+
+function readIf(p) {
+  try { return fs.readFileSync(p, 'utf8'); } catch (e) { return ''; }
+}
+
+/** One readiness probe: resolves with the 220 greeting, rejects otherwise. */
+function probe(port, implicit) {
+  return new Promise((resolve, reject) => {
+    let done = false;
+    let buf = '';
+    const finish = (err, val) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      sock.destroy();
+      if (err) reject(err); else resolve(val);
+    };
+    const timer = setTimeout(() => finish(Object.assign(new Error('no greeting within 2 s'), { soft: true })), 2000);
+    const sock = implicit
+      ? tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false })
+      : net.connect({ host: '127.0.0.1', port });
+    sock.setEncoding('utf8');
+    sock.on('error', (e) => finish(Object.assign(e, { soft: true })));
+    sock.on('close', () => finish(Object.assign(new Error(`connection closed before a 220 greeting: ${JSON.stringify(buf)}`), { soft: !buf })));
+    sock.on('data', (d) => {
+      buf += d;
+      const lines = buf.split(/\r?\n/);
+      for (const l of lines.slice(0, -1)) {
+        if (/^\d{3} /.test(l)) {
+          if (l.startsWith('220 ')) finish(null, buf);
+          else finish(new Error(`server greeted with: ${buf.trim()}`));
+          return;
+        }
+        if (!/^\d{3}-|^ /.test(l) && !/^220/.test(lines[0])) {
+          finish(new Error(`unexpected greeting: ${buf.trim()}`));
+          return;
+        }
+      }
+    });
+  });
+}
+
+class ServerHandle {
+  constructor(fields) {
+    Object.assign(this, fields);
+    Object.defineProperty(this, '_stopping', { value: null, writable: true, enumerable: false });
+  }
+
+  /** All of the server's log output (stdout/stderr/fd 0 and its log files). */
+  log() {
+    const parts = [];
+    for (const f of this._logFiles) {
+      const t = readIf(f);
+      if (t) parts.push(`==> ${path.basename(f)} <==\n${t}`);
+    }
+    return parts.join('\n');
+  }
+
+  /** chown -R the served root (or `p` inside it) to the user the server's sessions run as. */
+  own(p) {
+    if (this._owner) chownTree(p || this.root, this._owner.uid, this._owner.gid);
+  }
+
+  /** Write a file into the served root (creating directories), owned like files the server creates. */
+  put(rel, data) {
+    const p = path.join(this.root, rel);
+    fs.mkdirSync(path.dirname(p), { recursive: true });
+    fs.writeFileSync(p, data);
+    if (this._owner) {
+      let d = path.dirname(p);
+      while (d.startsWith(this.root) && d !== this.root) { fs.chownSync(d, this._owner.uid, this._owner.gid); d = path.dirname(d); }
+      fs.chownSync(p, this._owner.uid, this._owner.gid);
+    }
+    return p;
+  }
+
+  /** Kill the server (whole process group) by PID, wait for it, remove its temp files. */
+  stop() {
+    if (!this._stopping) this._stopping = this._stop();
+    return this._stopping;
+  }
+
+  async _stop() {
+    const pid = this.pid;
+    const signal = (sig) => { try { process.kill(-pid, sig); } catch (e) { /* gone */ } };
+    signal('SIGTERM');
+    const t0 = Date.now();
+    while ((!this._exited || groupAlive(pid)) && Date.now() - t0 < 3000) await sleep(10);
+    if (!this._exited || groupAlive(pid)) {
+      signal('SIGKILL');
+      while ((!this._exited || groupAlive(pid)) && Date.now() - t0 < 6000) await sleep(10);
+    }
+    live.delete(this);
+    // the listening port should be free again right away; wait briefly if not
+    for (let i = 0; i < 50 && !(await canBind(this.port)); i++) await sleep(20);
+    if (!process.env.FTPS_HARNESS_KEEP) {
+      fs.rmSync(this._dir, { recursive: true, force: true });
+    }
+  }
+}
+
+async function launch(kind, spec, ctx) {
+  const { dir } = ctx;
+  const fd0Path = path.join(dir, 'fd0.log');
+  const outPath = path.join(dir, 'stdout.log');
+  const errPath = path.join(dir, 'stderr.log');
+  // vsftpd writes start-up errors (500 OOPS) to fd 0: give it a read-write file there.
+  const fd0 = fs.openSync(fd0Path, 'w+');
+  const fd1 = fs.openSync(outPath, 'w');
+  const fd2 = fs.openSync(errPath, 'w');
+  let child;
+  try {
+    child = spawn(spec.cmd, spec.args, {
+      cwd: dir, stdio: [fd0, fd1, fd2], detached: true, env: { ...process.env, ...(spec.env || {}) },
+    });
+  } finally {
+    fs.closeSync(fd0); fs.closeSync(fd1); fs.closeSync(fd2);
+  }
+  const handle = new ServerHandle({
+    kind, mode: ctx.mode, host: '127.0.0.1', port: ctx.port, user: USER, password: PASSWORD,
+    root: ctx.root, homeIsRoot: true, ca: ctx.certs.caCert, pid: child.pid,
+    pasvRange: [ctx.pasvMin, ctx.pasvMax], pasvAddress: ctx.opts.pasvAddress || null,
+    requireTls: !!ctx.opts.requireTls, helpDisabled: !!ctx.opts.helpDisabled, tls13: ctx.opts.tls13 !== false,
+    cert: ctx.opts.cert || 'ca', caps: { ...CAPS[kind] }, greeting: null,
+  });
+  Object.defineProperties(handle, {
+    _dir: { value: dir, enumerable: false },
+    _logFiles: { value: [fd0Path, outPath, errPath, ...(spec.logFiles || [])], enumerable: false },
+    _owner: { value: ctx.owner, enumerable: false },
+    _exited: { value: false, writable: true, enumerable: false },
+    _exitInfo: { value: null, writable: true, enumerable: false },
+    _child: { value: child, enumerable: false },
+  });
+  live.add(handle);
+  child.on('exit', (code, sig) => { handle._exited = true; handle._exitInfo = { code, sig }; });
+  child.on('error', (e) => { handle._exited = true; handle._exitInfo = { error: e }; });
+  child.unref();
+
+  const fail = async (why) => {
+    await handle.stop().catch(() => {});
+    const log = handle.log();
+    const err = new Error(`${kind} (${ctx.mode}) did not start on 127.0.0.1:${ctx.port}: ${why}\n` +
+      `command: ${spec.cmd} ${spec.args.join(' ')}\n${log}`);
+    err.portClash = /address already in use|EADDRINUSE|unable to bind|could not bind|bind\(\) failed|Address in use/i.test(log + why);
+    throw err;
+  };
+
+  const t0 = Date.now();
+  let delay = 10;
+  for (;;) {
+    if (handle._exited) {
+      await sleep(20); // let it flush its logs
+      return fail(`exited early (${JSON.stringify(handle._exitInfo)})`);
+    }
+    try {
+      handle.greeting = await probe(ctx.port, ctx.mode === 'implicit');
+      break;
+    } catch (e) {
+      if (!e.soft) return fail(e.message);
+      if (Date.now() - t0 > READY_TIMEOUT_MS) return fail(`not ready after ${READY_TIMEOUT_MS} ms (${e.message})`);
+    }
+    await sleep(delay);
+    delay = Math.min(delay * 2, 250);
+  }
+  handle.startupMs = Date.now() - ctx.t0;
+  return handle;
+}
+
+// ---------------------------------------------------------------------------
+// per-server configuration
+
+function write(dir, name, text, mode = 0o600) {
+  const p = path.join(dir, name);
+  fs.writeFileSync(p, text, { mode });
+  return p;
+}
+
+// OpenSSL config that caps TLS at 1.2 for servers without a setting of their own.
+function tls12OpensslConf(dir) {
+  return write(dir, 'openssl-tls12.cnf', [
+    'openssl_conf = default_conf',
+    '[default_conf]', 'ssl_conf = ssl_sect',
+    '[ssl_sect]', 'system_default = system_default_sect',
+    '[system_default_sect]', 'MinProtocol = TLSv1.2', 'MaxProtocol = TLSv1.2', 'CipherString = DEFAULT:@SECLEVEL=2', '',
+  ].join('\n'), 0o644);
+}
+
+function configVsftpd(ctx) {
+  const { dir, opts, mode } = ctx;
+  ensurePam();
+  const pair = serverPair(ctx.certs, opts.cert);
+  const empty = path.join(dir, 'empty');
+  fs.mkdirSync(empty, { mode: 0o755 });
+  const log = path.join(dir, 'vsftpd.log');
+  const tlsOn = mode !== 'clear';
+  const yn = (b) => (b ? 'YES' : 'NO');
+  const lines = [
+    'listen=YES', 'listen_ipv6=NO', 'listen_address=127.0.0.1', `listen_port=${ctx.port}`, 'background=NO',
+    'anonymous_enable=NO', 'local_enable=YES', 'write_enable=YES', 'local_umask=022',
+    `pam_service_name=${PAM_SERVICE}`, 'userlist_enable=NO', 'tcp_wrappers=NO',
+    'chroot_local_user=YES', 'allow_writeable_chroot=YES', `local_root=${ctx.root}`,
+    `secure_chroot_dir=${empty}`, 'seccomp_sandbox=NO', 'isolate=NO', 'isolate_network=NO',
+    'pasv_enable=YES', `pasv_min_port=${ctx.pasvMin}`, `pasv_max_port=${ctx.pasvMax}`,
+    'port_enable=YES', 'connect_from_port_20=NO',
+    'ascii_upload_enable=YES', 'ascii_download_enable=YES', 'mdtm_write=YES', 'use_localtime=NO',
+    'dirmessage_enable=NO', 'ftpd_banner=vsftpd test server ready', 'delay_failed_login=0',
+    'max_clients=200', 'max_per_ip=200',
+    `vsftpd_log_file=${log}`, 'xferlog_enable=YES', 'xferlog_std_format=NO', 'log_ftp_protocol=YES',
+    'syslog_enable=NO', 'dual_log_enable=NO',
+    `ssl_enable=${yn(tlsOn)}`,
+  ];
+  if (opts.pasvAddress) lines.push(`pasv_address=${opts.pasvAddress}`, 'pasv_addr_resolve=NO');
+  if (opts.helpDisabled) lines.push('cmds_denied=HELP');
+  if (tlsOn) {
+    lines.push(
+      `rsa_cert_file=${pair.cert}`, `rsa_private_key_file=${pair.key}`,
+      // vsftpd 3.0.3 has no ssl_tlsv1_2/ssl_tlsv1_3 options: ssl_tlsv1=YES allows TLS 1.x
+      // (the system OpenSSL config sets the floor at 1.2); 1.3 is capped via OPENSSL_CONF.
+      'ssl_sslv2=NO', 'ssl_sslv3=NO', 'ssl_tlsv1=YES', 'ssl_ciphers=HIGH',
+      'require_ssl_reuse=YES', 'allow_anon_ssl=NO', 'ssl_request_cert=NO', 'debug_ssl=YES',
+      `force_local_logins_ssl=${yn(opts.requireTls)}`, `force_local_data_ssl=${yn(opts.requireTls)}`,
+      `implicit_ssl=${yn(mode === 'implicit')}`,
+    );
+  }
+  const conf = write(dir, 'vsftpd.conf', lines.join('\n') + '\n');
+  const env = tlsOn && opts.tls13 === false ? { OPENSSL_CONF: tls12OpensslConf(dir) } : {};
+  return { cmd: bins('vsftpd').vsftpd, args: [conf], env, logFiles: [log] };
+}
+
+function configProftpd(ctx) {
+  const { dir, opts, mode } = ctx;
+  const b = bins('proftpd');
+  const pair = serverPair(ctx.certs, opts.cert);
+  const u = ctx.owner;
+  const hash = sha512crypt(PASSWORD);
+  const passwd = write(dir, 'ftpd.passwd', `${USER}:${hash}:${u.uid}:${u.gid}:FTPS test user:${ctx.root}:/bin/sh\n`);
+  const group = write(dir, 'ftpd.group', `${USER}:x:${u.gid}:${USER}\n`);
+  const L = (n) => path.join(dir, n);
+  const lines = [
+    `ModulePath ${b.moduleDir}`,
+    // SITE UTIME/MKDIR/RMDIR/SYMLINK (a fallback for setting times)
+    ...(fs.existsSync(path.join(b.moduleDir, 'mod_site_misc.so')) ? ['LoadModule mod_site_misc.c'] : []),
+    'ServerName "ProFTPD test server"', 'ServerType standalone',
+    'ServerIdent on "ProFTPD test server ready"',
+    'UseIPv6 off', 'DefaultAddress 127.0.0.1', 'SocketBindTight on', `Port ${ctx.port}`,
+    'User nobody', 'Group nogroup', 'Umask 022',
+    `PidFile ${L('proftpd.pid')}`, `ScoreboardFile ${L('proftpd.scoreboard')}`,
+    `DelayTable ${L('proftpd.delay')}`, 'DelayEngine off',
+    'WtmpLog off', 'UseReverseDNS off', 'UseFtpUsers off', 'UseLastlog off',
+    `SystemLog ${L('proftpd.log')}`, `TransferLog ${L('xferlog')}`,
+    'LogFormat protocol "%t %a %u \\"%r\\" %s %m"',
+    `ExtendedLog ${L('protocol.log')} ALL protocol`,
+    `AuthUserFile ${passwd}`, `AuthGroupFile ${group}`, 'AuthOrder mod_auth_file.c',
+    'RequireValidShell off', 'DefaultRoot ~', 'AllowOverwrite on', 'AllowStoreRestart on',
+    'MaxInstances 200', 'MaxLoginAttempts 10', 'TimeoutIdle 600',
+    `PassivePorts ${ctx.pasvMin} ${ctx.pasvMax}`,
+  ];
+  if (opts.pasvAddress) lines.push(`MasqueradeAddress ${opts.pasvAddress}`);
+  if (opts.helpDisabled) lines.push('<Limit HELP>', '  DenyAll', '</Limit>');
+  const logFiles = [L('proftpd.log'), L('protocol.log'), L('xferlog')];
+  if (mode !== 'clear') {
+    const tlsOpts = [];
+    if (mode === 'implicit') tlsOpts.push('UseImplicitSSL');
+    lines.push(
+      'LoadModule mod_tls.c',
+      '<IfModule mod_tls.c>',
+      '  TLSEngine on', `  TLSLog ${L('tls.log')}`,
+      `  TLSProtocol ${opts.tls13 === false ? 'TLSv1.2' : 'TLSv1.2 TLSv1.3'}`,
+      `  TLSRSACertificateFile ${pair.cert}`, `  TLSRSACertificateKeyFile ${pair.key}`,
+      `  TLSCACertificateFile ${ctx.certs.files.caCert}`,
+      '  TLSVerifyClient off', '  TLSCipherSuite HIGH',
+      `  TLSRequired ${opts.requireTls ? 'on' : 'off'}`,
+      ...(tlsOpts.length ? [`  TLSOptions ${tlsOpts.join(' ')}`] : []),
+      '</IfModule>',
+    );
+    logFiles.push(L('tls.log'));
+  }
+  const conf = write(dir, 'proftpd.conf', lines.join('\n') + '\n');
+  return { cmd: b.proftpd, args: ['-n', '-q', '-c', conf], logFiles };
+}
+
+function configPureftpd(ctx) {
+  const { dir, opts, mode } = ctx;
+  const b = bins('pureftpd');
+  const u = ctx.owner;
+  const hash = sha512crypt(PASSWORD);
+  // pure-pw passwd format; "/./" ends the home: chroot there
+  const pw = write(dir, 'pureftpd.passwd', `${USER}:${hash}:${u.uid}:${u.gid}::${ctx.root}/./::::::::::::\n`);
+  const pdb = path.join(dir, 'pureftpd.pdb');
+  execFileSync(b.purepw, ['mkdb', pdb, '-f', pw], { stdio: 'pipe' });
+  const xfer = path.join(dir, 'xferlog');
+  const args = [
+    '-S', `127.0.0.1,${ctx.port}`, '-4', '-l', `puredb:${pdb}`,
+    '-E', '-H', '-A', '-c', '200', '-C', '200',
+    '-p', `${ctx.pasvMin}:${ctx.pasvMax}`, '-g', path.join(dir, 'pure-ftpd.pid'),
+    '-O', `clf:${xfer}`, '-f', 'none',
+  ];
+  if (opts.pasvAddress) args.push('-P', opts.pasvAddress);
+  let env = {};
+  if (mode === 'clear') {
+    args.push('-Y', '0');
+  } else {
+    const pair = serverPair(ctx.certs, opts.cert);
+    const pem = write(dir, 'pure-ftpd.pem', fs.readFileSync(pair.key, 'utf8') + fs.readFileSync(pair.cert, 'utf8'));
+    // -Y 1: TLS optional; -Y 3: TLS required on control and data connections
+    args.push('-Y', opts.requireTls ? '3' : '1', '-2', pem);
+    if (opts.tls13 === false) env = { OPENSSL_CONF: tls12OpensslConf(dir) };
+  }
+  return { cmd: b.pureftpd, args, env, logFiles: [xfer] };
+}
+
+function configPyftpdlib(ctx) {
+  const { dir, opts, mode } = ctx;
+  const cfg = {
+    host: '127.0.0.1', port: ctx.port, mode, user: USER, password: PASSWORD, root: ctx.root,
+    pasvMin: ctx.pasvMin, pasvMax: ctx.pasvMax, pasvAddress: opts.pasvAddress || null,
+    requireTls: !!opts.requireTls, helpDisabled: !!opts.helpDisabled, tls13: opts.tls13 !== false,
+  };
+  if (mode !== 'clear') {
+    const pair = serverPair(ctx.certs, opts.cert);
+    cfg.certfile = pair.cert;
+    cfg.keyfile = pair.key;
+  }
+  const cfgFile = write(dir, 'pyftpd.json', JSON.stringify(cfg, null, 2));
+  return { cmd: PYTHON, args: ['-u', PY_SERVER, cfgFile], logFiles: [] };
+}
+
+const CONFIG = { vsftpd: configVsftpd, proftpd: configProftpd, pureftpd: configPureftpd, pyftpdlib: configPyftpdlib };
+
+/**
+ * Start a server. opts: { mode, cert, requireTls, pasvAddress, helpDisabled, root, tls13 } (see README.md).
+ * Resolves with a handle { kind, mode, host, port, user, password, root, homeIsRoot, ca, pid, log(), stop(), ... }.
+ */
+async function startServer(kind, opts = {}) {
+  opts = { mode: 'explicit', cert: 'ca', requireTls: false, helpDisabled: false, tls13: true, ...opts };
+  const mode = opts.mode;
+  if (!KINDS.includes(kind)) throw new Error(`unknown server kind '${kind}' (one of ${KINDS.join(', ')})`);
+  if (!MODES[kind].includes(mode)) throw new Error(`${kind} does not support mode '${mode}' (supports ${MODES[kind].join(', ')})`);
+  const reason = unavailableReason(kind);
+  if (reason) throw new Error(`${kind} not installed (run .ci/install-servers.sh): ${reason}`);
+  if (!['ca', 'self', 'expired', 'wronghost'].includes(opts.cert)) {
+    throw new Error(`unknown cert '${opts.cert}' (use ca, self, expired or wronghost)`);
+  }
+  const t0 = Date.now();
+  const c = await certs();
+  const owner = kind === 'pyftpdlib' ? null : ensureUser();
+
+  let lastErr;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ftps-${kind}-`));
+    fs.chmodSync(dir, 0o711); // the chrooted user must be able to traverse into root/
+    let root;
+    if (opts.root) {
+      root = path.resolve(opts.root);
+      fs.mkdirSync(root, { recursive: true });
+    } else {
+      root = path.join(dir, 'root');
+      fs.mkdirSync(root, { mode: 0o755 });
+    }
+    if (owner) chownTree(root, owner.uid, owner.gid);
+    const base = await allocBlock(1 + PASV_COUNT);
+    const ctx = {
+      kind, mode, opts, dir, root, owner, certs: c, t0,
+      port: base, pasvMin: base + 1, pasvMax: base + PASV_COUNT,
+    };
+    try {
+      const spec = CONFIG[kind](ctx);
+      return await launch(kind, spec, ctx);
+    } catch (e) {
+      lastErr = e;
+      try { fs.rmSync(dir, { recursive: true, force: true }); } catch (e2) { /* ignore */ }
+      if (!e.portClash) throw e;
+    }
+  }
+  throw lastErr;
+}
+
+/** Handles of the servers this process started and has not stopped. */
+function running() {
+  return [...live];
+}
+
+/** Stop every server this process started. */
+async function stopAll() {
+  await Promise.all([...live].map((s) => s.stop()));
+}
+
+module.exports = {
+  KINDS, USER, PASSWORD, SERVERS_ROOT,
+  available, unavailableReason, modes, caps, requireServer,
+  certs, startServer, running, stopAll,
+  RawFtp, pidAlive, canBind,
+};
