@@ -41,12 +41,16 @@ export class CrlfToLf extends Transform {
   private heldCr = false;
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    if (chunk.length === 0) {
+      cb();
+      return;
+    }
     const out = Buffer.allocUnsafe(chunk.length + 1);
     let o = 0;
     let i = 0;
     if (this.heldCr) {
       this.heldCr = false;
-      if (chunk.length === 0 || chunk[0] !== LF) out[o++] = CR;
+      if (chunk[0] !== LF) out[o++] = CR;
     }
     for (; i < chunk.length; i++) {
       const b = chunk[i];

@@ -18,6 +18,7 @@ export class DetachableStream extends Duplex {
   private plainHeader: Buffer = Buffer.alloc(0);
   private finalDone: (() => void) | null = null;
   private finalCalled = false;
+  private armed = false;
 
   constructor(readonly raw: net.Socket) {
     super();
@@ -39,9 +40,10 @@ export class DetachableStream extends Duplex {
   }
 
   override _final(cb: (err?: Error | null) => void): void {
-    // TLS shutting down its write side must not half-close the TCP socket after CCC.
-    this.finalCalled = true;
-    if (this.detachedTo) {
+    // Once CCC is under way, TLS shutting down its write side (close_notify)
+    // must not half-close the TCP socket that carries on in plain text.
+    if (this.armed) {
+      this.finalCalled = true;
       cb();
       this.finalDone?.();
       return;
@@ -50,17 +52,35 @@ export class DetachableStream extends Duplex {
   }
 
   override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
-    if (!this.detachedTo) this.raw.destroy(err ?? undefined);
+    if (!this.armed) this.raw.destroy(err ?? undefined);
     cb(err);
+  }
+
+  /**
+   * Call before sending CCC: the server may send its close_notify right
+   * behind the 200, and TLS answers it at once; neither may close TCP.
+   */
+  arm(): void {
+    this.armed = true;
+  }
+
+  disarm(): void {
+    this.armed = false;
+  }
+
+  /** Resolves when TLS has written its close_notify (after the TLS socket's end()). */
+  closeNotifySent(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.finalCalled) resolve();
+      else this.finalDone = resolve;
+    });
   }
 
   /**
    * From now on bytes after the current TLS record are plain text, read
    * from the returned stream, which also writes straight to the TCP socket.
-   * `flushed` resolves once TLS has written its own close_notify (end the
-   * TLS socket after calling this).
    */
-  detach(): { plain: Duplex; flushed: Promise<void> } {
+  detach(): Duplex {
     const raw = this.raw;
     const plain = new Duplex({
       read: () => raw.resume(),
@@ -77,11 +97,8 @@ export class DetachableStream extends Duplex {
     raw.on('end', () => plain.push(null));
     raw.on('close', () => plain.destroy());
     raw.on('error', (err) => plain.destroy(err));
-    const flushed = new Promise<void>((resolve) => {
-      if (this.finalCalled) resolve();
-      else this.finalDone = resolve;
-    });
-    return { plain, flushed };
+    raw.resume();
+    return plain;
   }
 
   private fromRaw(chunk: Buffer): void {

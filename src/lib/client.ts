@@ -7,7 +7,7 @@ import { Readable, Writable, Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ControlConnection, fmtSeconds } from './control';
 import { DetachableStream } from './ccc-stream';
-import { FtpError, isFtpError } from './errors';
+import { FtpError, isFtpError, maskCommand } from './errors';
 import { HelpOverride, parseFeat, parseHelp, parseHelpOverride } from './features';
 import { DebugLevel, DebugLog, LogSink } from './log';
 import { choosePassiveHost, parseEpsv, parsePasv } from './passive';
@@ -116,6 +116,8 @@ interface TransferOutcome {
 const DATA_COMMANDS = new Set(['LIST', 'NLST', 'MLSD', 'RETR', 'STOR', 'STOU', 'APPE', 'PASV', 'EPSV', 'PORT', 'EPRT', 'LPSV', 'LPRT', 'REST', 'PRET']);
 const SESSION_COMMANDS = new Set(['AUTH', 'PBSZ', 'PROT', 'CCC', 'REIN', 'USER', 'PASS', 'QUIT']);
 const IO_CHUNK = 256 * 1024;
+/** RFC 959 §5.1: every server implements these, whatever its HELP says. */
+const RFC959_MINIMUM = ['USER', 'QUIT', 'PORT', 'TYPE', 'MODE', 'STRU', 'RETR', 'STOR', 'NOOP'];
 let scratchCounter = 0;
 
 function noop(): void {
@@ -123,7 +125,7 @@ function noop(): void {
 }
 
 export function replyError(reply: Reply, command: string): FtpError {
-  const shown = command.replace(/^(PASS|ACCT)\s.*$/i, '$1 ****');
+  const shown = maskCommand(command);
   return new FtpError(`${shown}: ${reply.code} ${reply.message.split('\n').join(' ').trim()}`, {
     kind: reply.code === 421 ? 'closed' : 'reply',
     code: reply.code,
@@ -302,7 +304,9 @@ export class FtpsClient {
       under = this.cccTap;
     }
     try {
-      const sock = await startTls({ ...this.tlsBase, socket: under }, this.timeoutMs, 'control connection', (s) => this.sessions.watch(s));
+      // half-open: after CCC the server's close_notify must not close our side before ours is sent
+      const opts: tls.ConnectionOptions & { allowHalfOpen?: boolean } = { ...this.tlsBase, socket: under, allowHalfOpen: this.options.ccc === true };
+      const sock = await startTls(opts, this.timeoutMs, 'control connection', (s) => this.sessions.watch(s));
       this.controlTls = sock;
       this.log.detail(`control connection secured: ${sock.getProtocol()} ${sock.getCipher()?.name ?? ''}`);
       return sock;
@@ -371,13 +375,33 @@ export class FtpsClient {
     const tap = this.cccTap;
     const tlsSock = this.controlTls;
     if (!tap || !tlsSock) throw new FtpError('CCC needs a TLS control connection', { kind: 'input' });
-    await this.expect('CCC', 2);
+    tap.arm();
+    c.expectEnd();
+    const r = await c.request('CCC');
+    if (r.code < 200 || r.code >= 300) {
+      // Refused (vsftpd has no CCC): the session simply stays encrypted.
+      tap.disarm();
+      c.expectEnd(false);
+      if (r.code === 421) c.destroy(replyError(r, 'CCC'));
+      this.log.info(`the server refused CCC (${r.code} ${r.message}); the control connection stays encrypted`);
+      return;
+    }
     c.release();
-    const { plain, flushed } = tap.detach();
     tlsSock.on('error', noop);
+    const serverClosed = new Promise<void>((resolve) => {
+      if (tlsSock.readableEnded || tlsSock.destroyed) resolve();
+      tlsSock.once('end', () => resolve());
+      tlsSock.once('close', () => resolve());
+    });
+    tlsSock.resume();
     tlsSock.end();
-    await flushed;
-    c.replaceStream(plain);
+    await tap.closeNotifySent();
+    // A server that sends no close_notify of its own is not waited for long;
+    // one that sends it late has it skipped by the plain-text reader.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([serverClosed, new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.min(this.timeoutMs, 3000))))]);
+    clearTimeout(timer);
+    c.replaceStream(tap.detach());
     this.cleared = true;
     this.log.info('control connection cleared (CCC): commands now travel unencrypted');
   }
@@ -479,6 +503,7 @@ export class FtpsClient {
    */
   private async runTransfer(spec: TransferSpec): Promise<TransferOutcome> {
     const c = this.requireControl();
+    if (spec.signal?.aborted) throw new FtpError(`${spec.command}: transfer aborted`, { kind: 'aborted', command: spec.command });
     const started = Date.now();
     await this.ensureType(spec.type);
     if (spec.restAt > 0) await this.expect(`REST ${spec.restAt}`, [350]);
@@ -814,6 +839,7 @@ export class FtpsClient {
   /** The raw text of LIST, NLST or MLSD (the parsers turn it into entries). */
   listRaw(verb: 'LIST' | 'NLST' | 'MLSD', dir?: string, opts: { signal?: AbortSignal } = {}): Promise<string> {
     return this.exclusive(async () => {
+      if (verb !== 'LIST' && verb !== 'NLST' && verb !== 'MLSD') throw new FtpError(`not a listing command: ${String(verb)}`, { kind: 'input' });
       if (dir !== undefined && dir !== '') assertPath(dir, 'directory');
       const parts: Buffer[] = [];
       const sink = new Writable({
@@ -1007,8 +1033,10 @@ export class FtpsClient {
       const c = this.requireControl();
       if (!this.help) {
         const r = await c.request('HELP');
-        this.help = parseHelp(r);
-        for (const f of this.feats?.keys() ?? []) this.help.add(f);
+        // Pure-FTPd's HELP lists only its SITE commands
+        const siteOnly = /SITE commands/i.test(r.lines[0] ?? '');
+        if (siteOnly) this.siteHelp = parseHelp(r);
+        this.help = new Set([...RFC959_MINIMUM, ...(siteOnly ? ['SITE'] : parseHelp(r)), ...(this.feats?.keys() ?? [])]);
       }
       if (!this.help.has(name)) return false;
       if (opt === undefined) return true;

@@ -31,7 +31,9 @@ export class ControlConnection {
       this.fail(new FtpError(`unreadable reply from the server: ${(e as Error).message}`, { kind: 'protocol', code: 421, command: this.lastCommand }));
     }
   };
+  private endExpected = false;
   private readonly onClose = (): void => {
+    if (this.endExpected) return;
     this.fail(new FtpError('connection closed by the server', { kind: 'closed', code: 421, command: this.lastCommand }));
   };
   private readonly onError = (err: Error): void => {
@@ -106,9 +108,15 @@ export class ControlConnection {
    * the end of the session.
    */
   replaceStream(next: Duplex): void {
+    this.endExpected = false;
     this.detach(this.socket);
     this.socket = next;
     this.attach(next);
+  }
+
+  /** The current stream is about to end on purpose (CCC): its end is not the end of the session. */
+  expectEnd(expected = true): void {
+    this.endExpected = expected;
   }
 
   /** Stop listening to the current stream without closing it (before handing it to TLS). */

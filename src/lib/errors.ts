@@ -54,5 +54,5 @@ export function isFtpError(e: unknown): e is FtpError {
 
 /** Mask the argument of PASS (and ACCT, which also carries a secret) for display. */
 export function maskCommand(line: string): string {
-  return line.replace(/^(\s*(?:PASS|ACCT)\s+).*$/i, '$1****');
+  return line.replace(/^(\s*(?:PASS|ACCT)\s+).*$/is, '$1****');
 }

@@ -14,7 +14,10 @@ export function parseFeat(reply: Reply): Map<string, string> {
     if (!t) continue;
     const sp = t.indexOf(' ');
     const name = (sp < 0 ? t : t.slice(0, sp)).toUpperCase();
-    feats.set(name, sp < 0 ? '' : t.slice(sp + 1).trim());
+    const params = sp < 0 ? '' : t.slice(sp + 1).trim();
+    // ProFTPD lists "SITE COPY", "SITE UTIME", ... as separate lines
+    const before = feats.get(name);
+    feats.set(name, before ? `${before}\n${params}` : params);
   }
   return feats;
 }

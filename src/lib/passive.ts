@@ -9,10 +9,10 @@ export interface PassiveTarget {
 
 /** 227 Entering Passive Mode (h1,h2,h3,h4,p1,p2) — the parentheses are optional in practice. */
 export function parsePasv(reply: Reply): PassiveTarget {
-  const m = /(\d{1,3}),\s*(\d{1,3}),\s*(\d{1,3}),\s*(\d{1,3}),\s*(\d{1,3}),\s*(\d{1,3})/.exec(reply.message);
+  const m = /(?<!\d)(\d{1,3}),\s*(\d{1,3}),\s*(\d{1,3}),\s*(\d{1,3}),\s*(\d{1,3}),\s*(\d{1,3})(?!\d)/.exec(reply.message);
   if (!m) throw new FtpError(`cannot read the passive address in "${reply.message}"`, { kind: 'protocol', code: reply.code, serverMessage: reply.message, command: 'PASV' });
   const n = m.slice(1).map(Number);
-  if (n.some((x) => x > 255)) throw new FtpError(`invalid passive address in "${reply.message}"`, { kind: 'protocol', code: reply.code, serverMessage: reply.message, command: 'PASV' });
+  if (n.some((x) => x > 255) || n[4] * 256 + n[5] === 0) throw new FtpError(`invalid passive address in "${reply.message}"`, { kind: 'protocol', code: reply.code, serverMessage: reply.message, command: 'PASV' });
   return { host: n.slice(0, 4).join('.'), port: n[4] * 256 + n[5] };
 }
 

@@ -76,11 +76,12 @@ export class ReplyParser {
 
   private line(raw: Buffer): void {
     const end = raw.length > 0 && raw[raw.length - 1] === 0x0d ? raw.length - 1 : raw.length;
+    if (end > MAX_LINE_BYTES) throw new ReplyParserError(`reply line longer than ${MAX_LINE_BYTES} bytes`);
     const text = raw.toString('utf8', 0, end);
     if (this.current) {
       const cur = this.current;
       const m = CODE_LINE.exec(text);
-      if (m && Number(m[1]) === cur.code && m[2] !== '-') {
+      if (m && Number(m[1]) === cur.code && (m[2] === ' ' || text.length === 3)) {
         cur.lines.push(text);
         cur.texts.push(m[3]);
         this.current = null;

@@ -5,8 +5,13 @@ export function parseFtpTime(text: string): Date | null {
   const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:\.(\d{1,9}))?$/.exec(text.trim());
   if (!m) return null;
   const ms = m[7] ? Math.round(Number('0.' + m[7]) * 1000) : 0;
-  const t = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), ms);
-  return Number.isNaN(t) ? null : new Date(t);
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number);
+  const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  // Date.UTC rolls month 13 or Feb 30 over; a server sending those sent no time
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d || date.getUTCHours() !== h || date.getUTCMinutes() !== mi || date.getUTCSeconds() !== s) {
+    return null;
+  }
+  return new Date(date.getTime() + ms);
 }
 
 export function formatFtpTime(d: Date): string {

@@ -1,4 +1,4 @@
-import { FtpError } from './errors';
+import { FtpError, maskCommand } from './errors';
 
 /**
  * Control-channel arguments must not carry CR, LF or NUL: a name such as
@@ -10,7 +10,9 @@ export function assertSafeArgument(value: string, what: string): void {
     throw new FtpError(`${what} must be a string`, { kind: 'input' });
   }
   if (/[\r\n\0]/.test(value)) {
-    throw new FtpError(`${what} contains CR, LF or NUL and was not sent: ${JSON.stringify(value)}`, { kind: 'input' });
+    // a secret is never echoed, not even the part before the bad character
+    const shown = /password|secret/i.test(what) ? '' : `: ${JSON.stringify(maskCommand(value))}`;
+    throw new FtpError(`${what} contains CR, LF or NUL and was not sent${shown}`, { kind: 'input' });
   }
 }
 

@@ -92,6 +92,7 @@ async function expired(dir) {
 async function generate() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ftps-certs-'));
   fs.chmodSync(dir, 0o711);
+  fs.writeFileSync(path.join(dir, 'owner.pid'), String(process.pid));
   process.on('exit', () => { try { fs.rmSync(dir, { recursive: true, force: true }); } catch (e) { /* ignore */ } });
   fs.writeFileSync(path.join(dir, 'ext.cnf'), EXT);
 

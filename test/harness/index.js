@@ -25,7 +25,7 @@ const PY_SERVER = path.join(__dirname, 'pyftpd_server.py');
 const USER = 'ftpstest';
 const PASSWORD = 'p4ss-W0rd.9';
 const PAM_SERVICE = 'vsftpd-ftpstest';
-const PASV_COUNT = 40;            // passive ports per server instance
+const PASV_COUNT = 100;           // passive ports per server instance (Pure-FTPd allows half as many sessions)
 const READY_TIMEOUT_MS = 10000;
 
 const KINDS = ['vsftpd', 'proftpd', 'pureftpd', 'pyftpdlib'];
@@ -36,27 +36,40 @@ const MODES = {
   pyftpdlib: ['explicit', 'implicit', 'clear'],
 };
 
-// What each server does, as observed with the Debian 12 packages (see README.md).
+// What each server does, as observed with the Debian 12 packages and the
+// configuration below (see README.md beside this file):
+//   tls13               offers TLS 1.3 (tls13: false caps every server at 1.2)
+//   sessionReuseRequired refuses a PROT P data connection that does not resume the control session
+//   tls13Resumption     resumes TLS 1.3 sessions on data connections (Pure-FTPd: only 1.2)
+//   protC               accepts PROT C after AUTH TLS (all of them, unless requireTls)
+//   ccc                 supports CCC (a bidirectional close_notify, then plain text)
+//   mlsd / mfmt         MLSD/MLST, MFMT
+//   mdtmWrite           sets times with "MDTM YYYYMMDDhhmmss path"
+//   siteUtime           "SITE UTIME YYYYMMDDhhmmss path" (and the 5-argument form)
+//   helpDisable         helpDisabled: true really makes HELP fail
+//   helpListsCommands   HELP lists the FTP commands (Pure-FTPd lists SITE commands only)
+//   pasvAddress         pasvAddress is advertised in 227 replies
+//   fileOwner           who owns files the server writes into root
 const CAPS = {
   vsftpd: {
-    version: '3.0.3', tls13: true, tls12Cap: true /* via OPENSSL_CONF */, sessionReuseRequired: true,
+    version: '3.0.3', tls13: true, sessionReuseRequired: true, tls13Resumption: true,
     protC: true, ccc: false, mlsd: false, mfmt: false, mdtmWrite: true, siteUtime: false,
-    helpDisable: true, pasvAddress: true, fileOwner: 'ftpstest',
+    helpDisable: true, helpListsCommands: true, pasvAddress: true, fileOwner: 'ftpstest',
   },
   proftpd: {
-    version: '1.3.8', tls13: true, tls12Cap: true, sessionReuseRequired: true,
+    version: '1.3.8', tls13: true, sessionReuseRequired: true, tls13Resumption: true,
     protC: true, ccc: true, mlsd: true, mfmt: true, mdtmWrite: false, siteUtime: true,
-    helpDisable: true, pasvAddress: true, fileOwner: 'ftpstest',
+    helpDisable: true, helpListsCommands: true, pasvAddress: true, fileOwner: 'ftpstest',
   },
   pureftpd: {
-    version: '1.0.50', tls13: true, tls12Cap: true /* via OPENSSL_CONF */, sessionReuseRequired: false,
+    version: '1.0.50', tls13: true, sessionReuseRequired: false, tls13Resumption: false,
     protC: true, ccc: true, mlsd: true, mfmt: true, mdtmWrite: false, siteUtime: true,
-    helpDisable: false, pasvAddress: true, fileOwner: 'ftpstest',
+    helpDisable: false, helpListsCommands: false, pasvAddress: true, fileOwner: 'ftpstest',
   },
   pyftpdlib: {
-    version: '1.5.7', tls13: true, tls12Cap: true, sessionReuseRequired: false,
+    version: '1.5.7', tls13: true, sessionReuseRequired: false, tls13Resumption: true,
     protC: true, ccc: false, mlsd: true, mfmt: true, mdtmWrite: false, siteUtime: false,
-    helpDisable: true, pasvAddress: true, fileOwner: 'root',
+    helpDisable: true, helpListsCommands: true, pasvAddress: true, fileOwner: 'root',
   },
 };
 
@@ -177,12 +190,24 @@ function sha512crypt(password, salt) {
   return execFileSync('openssl', args, { input: password + '\n', encoding: 'utf8' }).trim();
 }
 
+// useradd/usermod fail while another process holds /etc/passwd's lock: retry.
+function runRetry(cmd, args) {
+  for (let i = 0; ; i++) {
+    try {
+      return execFileSync(cmd, args, { stdio: 'pipe' });
+    } catch (e) {
+      if (i >= 20 || !/lock|try again/i.test(String(e.stderr || ''))) throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+    }
+  }
+}
+
 function ensureUser() {
   if (userInfo) return userInfo;
   let u = readPasswdEntry(USER);
   if (!u) {
     try {
-      execFileSync('useradd', ['-m', '-d', `/home/${USER}`, '-s', '/bin/sh', '-U', '-c', 'FTPS test user', USER], { stdio: 'pipe' });
+      runRetry('useradd', ['-m', '-d', `/home/${USER}`, '-s', '/bin/sh', '-U', '-c', 'FTPS test user', USER]);
     } catch (e) {
       if (!readPasswdEntry(USER)) throw new Error(`useradd ${USER} failed: ${e.stderr || e.message}`);
     }
@@ -197,7 +222,7 @@ function ensureUser() {
   const m = /^\$6\$([^$]+)\$/.exec(cur);
   if (!m || sha512crypt(PASSWORD, m[1]) !== cur) {
     const hash = sha512crypt(PASSWORD);
-    execFileSync('usermod', ['-p', hash, USER], { stdio: 'pipe' });
+    runRetry('usermod', ['-p', hash, USER]);
   }
   userInfo = u;
   return u;
@@ -227,17 +252,52 @@ function chownTree(p, uid, gid) {
 
 const live = new Set(); // running server handles, for cleanup at exit
 
-process.on('exit', () => {
+function killAllNow() {
   for (const s of live) {
     try { process.kill(-s.pid, 'SIGKILL'); } catch (e) { /* gone */ }
-    try { fs.rmSync(s._dir, { recursive: true, force: true }); } catch (e) { /* ignore */ }
+    if (s._watchdog) try { process.kill(s._watchdog, 'SIGKILL'); } catch (e) { /* gone */ }
+    if (!process.env.FTPS_HARNESS_KEEP) {
+      try { fs.rmSync(s._dir, { recursive: true, force: true }); } catch (e) { /* ignore */ }
+    }
   }
-});
+  live.clear();
+}
+process.on('exit', killAllNow);
+// A test run killed by a signal (timeout(1), Ctrl-C) does not run 'exit'
+// handlers: kill the servers, then let the signal do what it would have done.
+// (Each server also gets SIGKILL when this process dies, via setpriv --pdeathsig.)
+for (const sig of ['SIGTERM', 'SIGHUP', 'SIGINT']) {
+  process.once(sig, () => {
+    killAllNow();
+    if (process.listenerCount(sig) === 0) process.kill(process.pid, sig);
+  });
+}
+
+// setpriv (util-linux) --pdeathsig: the server gets SIGKILL when the process
+// that started it dies, even by SIGKILL; it then execs the server (same PID).
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => fs.existsSync(p)) || null;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+// Live (non-zombie) members of process group `pgid`. Zombies do not count: once
+// the server's master is gone its unreaped children are init's to reap.
+function groupMembers(pgid) {
+  try { process.kill(-pgid, 0); } catch (e) { if (e.code === 'ESRCH') return []; }
+  const out = [];
+  let entries = [];
+  try { entries = fs.readdirSync('/proc'); } catch (e) { return [pgid]; }
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue;
+    let stat;
+    try { stat = fs.readFileSync(`/proc/${e}/stat`, 'utf8'); } catch (err) { continue; }
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // state ppid pgrp ...
+    if (Number(f[2]) === pgid && f[0] !== 'Z' && f[0] !== 'X') out.push(Number(e));
+  }
+  return out;
+}
+
 function groupAlive(pgid) {
-  try { process.kill(-pgid, 0); return true; } catch (e) { return e.code === 'EPERM'; }
+  return groupMembers(pgid).length > 0;
 }
 
 function pidAlive(pid) {
@@ -246,6 +306,29 @@ function pidAlive(pid) {
 
 function readIf(p) {
   try { return fs.readFileSync(p, 'utf8'); } catch (e) { return ''; }
+}
+
+// Remove temp dirs left by earlier runs that died without cleaning up (their
+// owning process and server are both gone). Once per process.
+let swept = false;
+function sweepStale() {
+  if (swept) return;
+  swept = true;
+  const tmp = os.tmpdir();
+  let names = [];
+  try { names = fs.readdirSync(tmp); } catch (e) { return; }
+  for (const n of names) {
+    if (!/^ftps-(vsftpd|proftpd|pureftpd|pyftpdlib|certs)-/.test(n)) continue;
+    const d = path.join(tmp, n);
+    try {
+      if (Date.now() - fs.statSync(d).mtimeMs < 60000) continue;
+      const owner = Number(readIf(path.join(d, 'owner.pid')));
+      const server = Number(readIf(path.join(d, 'server.pid')));
+      if (owner && pidAlive(owner)) continue;
+      if (server && pidAlive(server)) continue;
+      fs.rmSync(d, { recursive: true, force: true });
+    } catch (e) { /* raced with its owner: leave it */ }
+  }
 }
 
 /** One readiness probe: resolves with the 220 greeting, rejects otherwise. */
@@ -328,14 +411,19 @@ class ServerHandle {
   async _stop() {
     const pid = this.pid;
     const signal = (sig) => { try { process.kill(-pid, sig); } catch (e) { /* gone */ } };
+    // SIGTERM first; what has not gone after a short grace (ProFTPD takes
+    // 200-400 ms to shut down politely) gets SIGKILL: these are throw-away servers.
     signal('SIGTERM');
     const t0 = Date.now();
-    while ((!this._exited || groupAlive(pid)) && Date.now() - t0 < 3000) await sleep(10);
-    if (!this._exited || groupAlive(pid)) {
+    const gone = () => this._exited && !groupAlive(pid);
+    while (!gone() && Date.now() - t0 < 150) await sleep(5);
+    if (!gone()) {
       signal('SIGKILL');
-      while ((!this._exited || groupAlive(pid)) && Date.now() - t0 < 6000) await sleep(10);
+      while (!gone() && Date.now() - t0 < 5000) await sleep(5);
     }
+    if (!gone()) throw new Error(`${this.kind} (pid ${pid}) did not exit; still running: ${groupMembers(pid).join(' ')}`);
     live.delete(this);
+    if (this._watchdog) try { process.kill(this._watchdog, 'SIGKILL'); } catch (e) { /* gone */ }
     // the listening port should be free again right away; wait briefly if not
     for (let i = 0; i < 50 && !(await canBind(this.port)); i++) await sleep(20);
     if (!process.env.FTPS_HARNESS_KEEP) {
@@ -355,7 +443,10 @@ async function launch(kind, spec, ctx) {
   const fd2 = fs.openSync(errPath, 'w');
   let child;
   try {
-    child = spawn(spec.cmd, spec.args, {
+    const [cmd, args] = SETPRIV
+      ? [SETPRIV, ['--pdeathsig', 'KILL', '--', spec.cmd, ...spec.args]]
+      : [spec.cmd, spec.args];
+    child = spawn(cmd, args, {
       cwd: dir, stdio: [fd0, fd1, fd2], detached: true, env: { ...process.env, ...(spec.env || {}) },
     });
   } finally {
@@ -365,7 +456,7 @@ async function launch(kind, spec, ctx) {
     kind, mode: ctx.mode, host: '127.0.0.1', port: ctx.port, user: USER, password: PASSWORD,
     root: ctx.root, homeIsRoot: true, ca: ctx.certs.caCert, pid: child.pid,
     pasvRange: [ctx.pasvMin, ctx.pasvMax], pasvAddress: ctx.opts.pasvAddress || null,
-    requireTls: !!ctx.opts.requireTls, helpDisabled: !!ctx.opts.helpDisabled, tls13: ctx.opts.tls13 !== false,
+    requireTls: !!ctx.opts.requireTls, helpDisabled: !!ctx.opts.helpDisabled && CAPS[kind].helpDisable, tls13: ctx.opts.tls13 !== false,
     cert: ctx.opts.cert || 'ca', caps: { ...CAPS[kind] }, greeting: null,
   });
   Object.defineProperties(handle, {
@@ -376,14 +467,26 @@ async function launch(kind, spec, ctx) {
     _exitInfo: { value: null, writable: true, enumerable: false },
     _child: { value: child, enumerable: false },
   });
+  // ProFTPD drops privileges (which clears pdeathsig): a watchdog shell kills its
+  // process group if this process dies without cleaning up.
+  if (!SETPRIV || spec.watchdog) {
+    const dog = spawn('/bin/sh', ['-c',
+      `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; kill -KILL -${child.pid} 2>/dev/null`],
+    { detached: true, stdio: 'ignore' });
+    dog.on('error', () => {});
+    dog.unref();
+    Object.defineProperty(handle, '_watchdog', { value: dog.pid, enumerable: false });
+  }
+  fs.writeFileSync(path.join(dir, 'server.pid'), String(child.pid));
   live.add(handle);
   child.on('exit', (code, sig) => { handle._exited = true; handle._exitInfo = { code, sig }; });
   child.on('error', (e) => { handle._exited = true; handle._exitInfo = { error: e }; });
   child.unref();
 
   const fail = async (why) => {
-    await handle.stop().catch(() => {});
+    await sleep(20); // let it flush its logs
     const log = handle.log();
+    await handle.stop().catch(() => {});
     const err = new Error(`${kind} (${ctx.mode}) did not start on 127.0.0.1:${ctx.port}: ${why}\n` +
       `command: ${spec.cmd} ${spec.args.join(' ')}\n${log}`);
     err.portClash = /address already in use|EADDRINUSE|unable to bind|could not bind|bind\(\) failed|Address in use/i.test(log + why);
@@ -394,7 +497,6 @@ async function launch(kind, spec, ctx) {
   let delay = 10;
   for (;;) {
     if (handle._exited) {
-      await sleep(20); // let it flush its logs
       return fail(`exited early (${JSON.stringify(handle._exitInfo)})`);
     }
     try {
@@ -521,7 +623,7 @@ function configProftpd(ctx) {
     logFiles.push(L('tls.log'));
   }
   const conf = write(dir, 'proftpd.conf', lines.join('\n') + '\n');
-  return { cmd: b.proftpd, args: ['-n', '-q', '-c', conf], logFiles };
+  return { cmd: b.proftpd, args: ['-n', '-q', '-c', conf], logFiles, watchdog: true };
 }
 
 function configPureftpd(ctx) {
@@ -583,10 +685,14 @@ async function startServer(kind, opts = {}) {
   if (!MODES[kind].includes(mode)) throw new Error(`${kind} does not support mode '${mode}' (supports ${MODES[kind].join(', ')})`);
   const reason = unavailableReason(kind);
   if (reason) throw new Error(`${kind} not installed (run .ci/install-servers.sh): ${reason}`);
+  if (opts.pasvAddress && !net.isIPv4(opts.pasvAddress)) {
+    throw new Error(`pasvAddress must be an IPv4 address, not '${opts.pasvAddress}'`);
+  }
   if (!['ca', 'self', 'expired', 'wronghost'].includes(opts.cert)) {
     throw new Error(`unknown cert '${opts.cert}' (use ca, self, expired or wronghost)`);
   }
   const t0 = Date.now();
+  sweepStale();
   const c = await certs();
   const owner = kind === 'pyftpdlib' ? null : ensureUser();
 
@@ -594,6 +700,7 @@ async function startServer(kind, opts = {}) {
   for (let attempt = 0; attempt < 3; attempt++) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ftps-${kind}-`));
     fs.chmodSync(dir, 0o711); // the chrooted user must be able to traverse into root/
+    fs.writeFileSync(path.join(dir, 'owner.pid'), String(process.pid));
     let root;
     if (opts.root) {
       root = path.resolve(opts.root);

@@ -22,7 +22,7 @@ export function monthIndex(token: string): number {
   const short = MONTHS.get(lower);
   if (short !== undefined) return short;
   const i = MONTHS.get(lower.slice(0, 3));
-  if (i !== undefined && i < FULL_NAMES.length && FULL_NAMES[i].startsWith(lower)) return i;
+  if (i !== undefined && FULL_NAMES[i].startsWith(lower)) return i;
   return -1;
 }
 

@@ -15,7 +15,7 @@
  */
 import { expandYear, utcDate } from './dates';
 import { dropSelfAndParent } from './dot-entries';
-import { isBlank, splitLines, stripTerminator } from './lines';
+import { isBlank, splitLines, singleLine } from './lines';
 import { splitServerName } from './paths';
 import { parseByteCount } from './size';
 import type { EntryType, ListEntry, ParseOptions } from './types';
@@ -49,7 +49,8 @@ function readKind(column: string): { type: EntryType; size: number | null } {
 
 /** One DOS-style line to an entry, or null when it is not one. */
 export function parseDosLine(line: string, dir = ''): ListEntry | null {
-  const text = stripTerminator(line);
+  const text = singleLine(line);
+  if (text === null) return null;
   const m = HEAD.exec(text);
   if (!m) return null;
   const { type, size } = readKind(m[8]);

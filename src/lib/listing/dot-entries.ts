@@ -8,6 +8,6 @@ export function isSelfOrParent(entry: ListEntry): boolean {
   return type === 'cdir' || type === 'pdir';
 }
 
-export function dropSelfAndParent(entries: ListEntry[], opts: ParseOptions): ListEntry[] {
-  return opts.keepDotEntries ? entries : entries.filter((e) => !isSelfOrParent(e));
+export function dropSelfAndParent(entries: ListEntry[], opts: ParseOptions | undefined): ListEntry[] {
+  return opts?.keepDotEntries ? entries : entries.filter((e) => !isSelfOrParent(e));
 }

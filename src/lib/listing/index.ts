@@ -5,7 +5,7 @@
 import { dropSelfAndParent } from './dot-entries';
 import { parseDosLine } from './dos';
 import { referenceTime } from './dates';
-import { asText, isBlank, isTotalLine, splitLines, stripTerminator } from './lines';
+import { asText, isBlank, isTotalLine, splitLines, singleLine } from './lines';
 import { parseMlsdLineStrict } from './mlsd';
 import type { ListEntry, ParseOptions } from './types';
 import { parseUnixLine } from './unix';
@@ -25,10 +25,12 @@ export { unknownEntry } from './unknown';
  * One line of a LIST or MLSD reply in whatever format it is: MLSD first
  * (its "fact=value;...; " prefix cannot start an ls or DOS line), then
  * Unix, then DOS; anything else becomes a type 'other' entry named by the
- * trimmed line. Null only for blank and "total N" lines.
+ * trimmed line. Null only for blank and "total N" lines, and for text of
+ * more than one line.
  */
 export function parseListLine(line: string, dir = '', opts: ParseOptions = {}): ListEntry | null {
-  const text = stripTerminator(line);
+  const text = singleLine(line);
+  if (text === null) return null;
   if (isBlank(text) || isTotalLine(text)) return null;
   const base = asText(dir);
   return parseMlsdLineStrict(text, base)

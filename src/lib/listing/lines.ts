@@ -29,12 +29,16 @@ export function splitLines(text: string): string[] {
   return lines;
 }
 
-/** Drops a trailing line terminator from a single line handed in by a caller. */
-export function stripTerminator(value: string): string {
-  const line = asText(value);
-  if (line.endsWith('\r\n')) return line.slice(0, -2);
-  if (line.endsWith('\n') || line.endsWith('\r')) return line.slice(0, -1);
-  return line;
+/**
+ * A single line handed in by a caller, without its line terminator; null
+ * when it still holds a line feed, since text of several lines is no one
+ * entry (the whole-listing parsers split it first).
+ */
+export function singleLine(value: string): string | null {
+  let line = asText(value);
+  if (line.endsWith('\n')) line = line.slice(0, -1);
+  if (line.endsWith('\r')) line = line.slice(0, -1);
+  return line.includes('\n') ? null : line;
 }
 
 export function isBlank(line: string): boolean {

@@ -8,7 +8,7 @@
  */
 import { parseTimeVal } from './dates';
 import { dropSelfAndParent } from './dot-entries';
-import { isBlank, splitLines, stripTerminator } from './lines';
+import { isBlank, splitLines, singleLine } from './lines';
 import { joinPath, splitServerName } from './paths';
 import { parseByteCount } from './size';
 import type { EntryType, ListEntry, ParseOptions } from './types';
@@ -131,14 +131,16 @@ function buildEntry(line: string, dir: string, parts: SplitEntry): ListEntry {
  * isSelfOrParent); a line with a leading space is the fact-less form.
  */
 export function parseMlsdLine(line: string, dir = ''): ListEntry | null {
-  const text = stripTerminator(line);
+  const text = singleLine(line);
+  if (text === null) return null;
   const parts = splitEntry(text, true);
   return parts ? buildEntry(text, dir, parts) : null;
 }
 
 /** Strict form for auto-detection: at least one well-formed fact. */
 export function parseMlsdLineStrict(line: string, dir = ''): ListEntry | null {
-  const text = stripTerminator(line);
+  const text = singleLine(line);
+  if (text === null) return null;
   const parts = splitEntry(text, false);
   return parts ? buildEntry(text, dir, parts) : null;
 }

@@ -14,13 +14,14 @@
  * `dir` joined with the whole line.
  */
 import { dropSelfAndParent } from './dot-entries';
-import { isBlank, splitLines, stripTerminator } from './lines';
+import { isBlank, splitLines, singleLine } from './lines';
 import { splitServerName } from './paths';
 import type { ListEntry, ParseOptions } from './types';
 
 /** One NLST line to an entry; null for a blank line. The line is taken verbatim (spaces are legal in names). */
 export function parseNlstLine(line: string, dir = ''): ListEntry | null {
-  const text = stripTerminator(line);
+  const text = singleLine(line);
+  if (text === null) return null;
   if (isBlank(text)) return null;
   const { name, path } = splitServerName(dir, text);
   const isDir = text.length > 1 && text.endsWith('/');

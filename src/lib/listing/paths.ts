@@ -1,7 +1,10 @@
+import { asText } from './lines';
+
 /** Joins a listed directory and an entry name the way FTP paths are written. */
 export function joinPath(dir: string, name: string): string {
-  if (dir === '') return name;
-  return dir.endsWith('/') ? dir + name : `${dir}/${name}`;
+  const base = asText(dir);
+  if (base === '') return name;
+  return base.endsWith('/') ? base + name : `${base}/${name}`;
 }
 
 /**
@@ -12,12 +15,13 @@ export function joinPath(dir: string, name: string): string {
  * so it is kept as is rather than joined onto `dir` a second time.
  */
 export function splitServerName(dir: string, shown: string): { name: string; path: string } {
-  const trimmed = shown.length > 1 ? shown.replace(/\/+$/, '') : shown;
+  // A loop, not /\/+$/: that regex is quadratic on long runs of slashes.
+  let end = shown.length;
+  while (end > 0 && shown.charCodeAt(end - 1) === 0x2f) end--;
+  if (end === 0) return { name: shown, path: shown === '' ? dir : '/' };
+  const trimmed = shown.slice(0, end);
   const cut = trimmed.lastIndexOf('/');
-  if (cut < 0 || trimmed === '/') {
-    const name = trimmed === '' ? shown : trimmed;
-    return { name, path: joinPath(dir, name) };
-  }
+  if (cut < 0) return { name: trimmed, path: joinPath(dir, trimmed) };
   return { name: trimmed.slice(cut + 1), path: trimmed };
 }
 

@@ -18,7 +18,7 @@
  */
 import { fractionToMs, monthIndex, referenceTime, resolveYearless, utcDate } from './dates';
 import { dropSelfAndParent } from './dot-entries';
-import { isBlank, isTotalLine, splitLines, stripTerminator } from './lines';
+import { isBlank, isTotalLine, splitLines, singleLine } from './lines';
 import { splitServerName } from './paths';
 import { parseByteCount } from './size';
 import { tokenize, type Token } from './tokens';
@@ -151,7 +151,8 @@ function readOwnerGroup(tokens: Token[], sizeFirst: number): { owner?: string; g
 
 /** One `ls -l` line to an entry, or null when it is not one. */
 export function parseUnixLine(line: string, dir = '', opts: ParseOptions = {}): ListEntry | null {
-  const text = stripTerminator(line);
+  const text = singleLine(line);
+  if (text === null) return null;
   const tokens = tokenize(text);
   if (tokens.length < 4) return null;
   const mode = MODE.exec(tokens[0].text);
