@@ -119,6 +119,48 @@ for (const kind of h.KINDS) {
               fs.rmSync(dir, { recursive: true, force: true });
             }
           });
+          it(`${label}: the whole surface on small files`, async function () {
+            const client = await open(srv, { dataProtection: prot });
+            const dir = localTmp();
+            const d = `surface-${prot}`;
+            try {
+              await client.mkdir(d);
+              await client.cwd(d);
+              assert.match(await client.pwd(), new RegExp(`${d}$`));
+              await client.put(Buffer.from('hello '), 'a.txt');
+              await client.append(Buffer.from('world'), 'a.txt');
+              assert.equal((await client.getBuffer('a.txt')).toString(), 'hello world');
+              assert.equal(await client.size('a.txt'), 11);
+              const u = await client.uput(Buffer.from('unique'), 'a.txt');
+              assert.notEqual(path.basename(u.remotePath), 'a.txt');
+              await client.xput(Buffer.from('x-put'), 'x.txt');
+              await client.xget('x.txt', path.join(dir, 'x.txt'));
+              assert.equal(fs.readFileSync(path.join(dir, 'x.txt'), 'utf8'), 'x-put');
+              await client.put(Buffer.from('01234'), 'r.txt');
+              await client.put(Buffer.from('0123456789'), 'r.txt', { offset: -1 });
+              assert.equal((await client.getBuffer('r.txt')).toString(), '0123456789');
+              fs.writeFileSync(path.join(dir, 'part.txt'), '0123');
+              await client.get('r.txt', path.join(dir, 'part.txt'), { offset: -1 });
+              assert.equal(fs.readFileSync(path.join(dir, 'part.txt'), 'utf8'), '0123456789');
+              const when = new Date(Date.UTC(2019, 10, 12, 13, 14, 15));
+              await client.setModified('a.txt', when);
+              assert.equal((await client.mdtm('a.txt')).toISOString(), when.toISOString());
+              await client.site('CHMOD 640 a.txt');
+              assert.equal(fs.statSync(path.join(srv.root, d, 'a.txt')).mode & 0o777, 0o640);
+              assert.equal((await client.quot('NOOP')).code, 200);
+              assert.equal(await client.supported('STOR'), true);
+              assert.match(await client.listRaw('LIST'), /x\.txt/);
+              await client.rename('x.txt', 'y.txt');
+              for (const n of ['a.txt', 'y.txt', 'r.txt', path.basename(u.remotePath)]) await client.delete(n);
+              await client.cdup();
+              await client.rmdir(d);
+              assert.deepEqual(scratchLeft(srv.root), []);
+              assert.deepEqual(fs.readdirSync(dir).sort(), ['part.txt', 'x.txt']);
+            } finally {
+              await client.quit();
+              fs.rmSync(dir, { recursive: true, force: true });
+            }
+          });
         }
 
         it('a missing file fails with the server\'s 550 reply and the session goes on', async function () {
@@ -160,6 +202,23 @@ for (const kind of h.KINDS) {
       });
       after(async () => {
         if (srv) await srv.stop();
+      });
+
+      it('trap: an empty upload over TLS 1.3 closes the data TLS cleanly and gets its 226', async function () {
+        for (let i = 0; i < 5; i++) {
+          const r = await client.put(EMPTY, `empty-${i}.bin`);
+          assert.equal(Math.floor(r.reply.code / 100), 2);
+          assert.equal(fs.statSync(onServer(srv, `empty-${i}.bin`)).size, 0);
+        }
+        assert.ok(client.logLines.some((l) => /data connection secured: TLSv1\.3/.test(l)), 'TLS 1.3 was used');
+      });
+
+      it('trap: many uploads over TLS 1.3 all arrive whole (no reset before the server read them)', async function () {
+        const data = crypto.randomBytes(256 * 1024);
+        for (let i = 0; i < 10; i++) {
+          await client.put(data, `whole-${i}.bin`);
+          assert.equal(sha(fs.readFileSync(onServer(srv, `whole-${i}.bin`))), sha(data), `upload ${i}`);
+        }
       });
 
       it('the data connections resume the control connection\'s TLS session', async function () {
