@@ -11,6 +11,6 @@ execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', roo
 const from = path.join(root, 'icons');
 const to = path.join(root, 'nodes', 'icons');
 fs.mkdirSync(to, { recursive: true });
-for (const name of fs.readdirSync(from)) {
+for (const name of fs.existsSync(from) ? fs.readdirSync(from) : []) {
   fs.copyFileSync(path.join(from, name), path.join(to, name));
 }
