@@ -805,7 +805,8 @@ export class FtpsClient {
         await fs.promises.truncate(local, offset);
       }
       const at = offset;
-      open = () => fs.createWriteStream(local, at > 0 ? { flags: 'r+', start: at } : { flags: 'w' });
+      // a large highWaterMark lets 16 KiB TLS reads queue up and reach the disk in one writev
+      open = () => fs.createWriteStream(local, at > 0 ? { flags: 'r+', start: at, highWaterMark: IO_CHUNK } : { flags: 'w', highWaterMark: IO_CHUNK });
     } else if (local instanceof Writable) {
       if (offset === -1) throw new FtpError('offset -1 needs a local file name to measure', { kind: 'input' });
       open = () => local;
