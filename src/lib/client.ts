@@ -189,7 +189,11 @@ export class FtpsClient {
     this.timeoutMs = Math.max(1, options.timeout ?? 120) * 1000;
     this.dataConnectMs = Math.max(1, options.dataConnectTimeout ?? Math.min(options.timeout ?? 120, 15)) * 1000;
     this.helpOverride = parseHelpOverride(options.overrideHelp as string | string[] | undefined);
-    this.tlsBase = baseTlsOptions(options.host, options.tls ?? {});
+    const t = options.tls ?? {};
+    if (t.cert !== undefined && t.key === undefined && t.pfx === undefined) {
+      throw new FtpError('a client certificate needs its key (tls.key) or a PFX bundle', { kind: 'input' });
+    }
+    this.tlsBase = baseTlsOptions(options.host, t);
   }
 
   get encryption(): Encryption {
@@ -459,7 +463,8 @@ export class FtpsClient {
     const c = this.requireControl();
     if (this.options.pret) await this.expect(`PRET ${command}`, 2);
     const mode = this.options.epsv ?? 'auto';
-    if (this.epsvAll || (mode !== 'never' && !this.epsvBroken)) {
+    const tryEpsv = this.epsvAll || (mode !== 'never' && !this.epsvBroken);
+    if (tryEpsv) {
       const r = await c.request('EPSV');
       if (r.code === 229) {
         const port = parseEpsv(r);
@@ -479,6 +484,8 @@ export class FtpsClient {
         this.log.info(`EPSV refused (${r.code}); using PASV from now on`);
       }
     }
+    // PRET announces the transfer for the data connection about to be asked for, so it precedes PASV after an EPSV fallback too
+    if (this.options.pret && tryEpsv) await this.expect(`PRET ${command}`, 2);
     const r = await this.expect('PASV', [227]);
     const announced = parsePasv(r);
     const choice = choosePassiveHost(announced.host, this.peer, this.peer, this.options.pasvHost, this.options.allowForeignDataHost === true);

@@ -3,6 +3,7 @@ import { FtpError, maskCommand } from './errors';
 import { DebugLog } from './log';
 import { Reply, ReplyParser } from './reply';
 import { assertSafeArgument } from './validate';
+import { tlsError } from './tls-settings';
 
 interface Waiter {
   resolve: (reply: Reply) => void;
@@ -37,7 +38,13 @@ export class ControlConnection {
     this.fail(new FtpError('connection closed by the server', { kind: 'closed', code: 421, command: this.lastCommand }));
   };
   private readonly onError = (err: Error): void => {
-    this.fail(new FtpError(`control connection error: ${err.message}`, { kind: errorKind(err), code: 421, command: this.lastCommand, cause: err }));
+    const kind = errorKind(err);
+    if (kind === 'tls') {
+      const t = tlsError(err, 'control connection');
+      this.fail(new FtpError(t.message, { kind: 'tls', code: 421, command: this.lastCommand, cause: err }));
+      return;
+    }
+    this.fail(new FtpError(`control connection error: ${err.message}`, { kind, code: 421, command: this.lastCommand, cause: err }));
   };
 
   constructor(

@@ -40,7 +40,15 @@ export function startTls(
   prepare?: (sock: tls.TLSSocket) => void,
 ): Promise<tls.TLSSocket> {
   return new Promise((resolve, reject) => {
-    const sock = tls.connect(options);
+    let sock: tls.TLSSocket;
+    try {
+      sock = tls.connect(options);
+    } catch (e) {
+      // bad key, passphrase or certificate: thrown before any byte is sent
+      options.socket?.destroy();
+      reject(tlsError(e as Error, `setup of the ${where}`));
+      return;
+    }
     prepare?.(sock);
     let settled = false;
     const timer = setTimeout(() => {

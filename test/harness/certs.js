@@ -9,9 +9,12 @@ const { execFile } = require('child_process');
 
 let cached = null;
 
-function run(args, cwd) {
+// Passphrase of clientKeyEncrypted (printable ASCII with punctuation, as users choose them).
+const CLIENT_KEY_PASSPHRASE = 'cl1ent key: p4ss-phrase!';
+
+function run(args, cwd, env) {
   return new Promise((resolve, reject) => {
-    execFile('openssl', args, { cwd, timeout: 30000 }, (err, stdout, stderr) => {
+    execFile('openssl', args, { cwd, timeout: 30000, env: env ? { ...process.env, ...env } : process.env }, (err, stdout, stderr) => {
       if (err) {
         err.message = `openssl ${args.join(' ')} failed: ${err.message}\n${stderr}`;
         reject(err);
@@ -111,6 +114,10 @@ async function generate() {
     caSigned(dir, 'client', 'ftps test client', 'client', 4),
     expired(dir),
   ]);
+  // The client key again, encrypted with a passphrase (PKCS#8, AES-256-CBC), as
+  // `openssl pkcs8 -topk8 -v2 aes-256-cbc` writes it: BEGIN ENCRYPTED PRIVATE KEY.
+  await run(['pkcs8', '-topk8', '-v2', 'aes-256-cbc', '-in', 'client.key', '-out', 'client-encrypted.key',
+    '-passout', 'env:FTPS_CLIENT_KEY_PASSPHRASE'], dir, { FTPS_CLIENT_KEY_PASSPHRASE: CLIENT_KEY_PASSPHRASE });
   const rd = (f) => fs.readFileSync(path.join(dir, f), 'utf8');
   for (const f of fs.readdirSync(dir)) if (f.endsWith('.key')) fs.chmodSync(path.join(dir, f), 0o600);
   const files = {
@@ -120,16 +127,20 @@ async function generate() {
     expiredCert: path.join(dir, 'expired.pem'), expiredKey: path.join(dir, 'expired.key'),
     wrongHostCert: path.join(dir, 'wronghost.pem'), wrongHostKey: path.join(dir, 'wronghost.key'),
     clientCert: path.join(dir, 'client.pem'), clientKey: path.join(dir, 'client.key'),
+    clientKeyEncrypted: path.join(dir, 'client-encrypted.key'),
   };
   const out = { dir, files };
   for (const [k, f] of Object.entries(files)) out[k] = rd(path.basename(f));
+  out.clientKeyPassphrase = CLIENT_KEY_PASSPHRASE;
   return out;
 }
 
 /**
  * The run's certificates (generated once per process, then cached):
  * { dir, files: {<name>: path}, caCert, caKey, serverCert, serverKey, selfSignedCert, selfSignedKey,
- *   expiredCert, expiredKey, wrongHostCert, wrongHostKey, clientCert, clientKey } (PEM strings).
+ *   expiredCert, expiredKey, wrongHostCert, wrongHostKey, clientCert, clientKey,
+ *   clientKeyEncrypted (clientKey encrypted with a passphrase) } (PEM strings), and
+ *   clientKeyPassphrase (the passphrase of clientKeyEncrypted).
  */
 function certs() {
   if (!cached) {

@@ -50,26 +50,27 @@ const MODES = {
 //   helpListsCommands   HELP lists the FTP commands (Pure-FTPd lists SITE commands only)
 //   pasvAddress         pasvAddress is advertised in 227 replies
 //   fileOwner           who owns files the server writes into root
+//   clientCert          clientCert: true makes it require a CA-signed client certificate
 const CAPS = {
   vsftpd: {
     version: '3.0.3', tls13: true, sessionReuseRequired: true, tls13Resumption: true,
     protC: true, ccc: false, mlsd: false, mfmt: false, mdtmWrite: true, siteUtime: false,
-    helpDisable: true, helpListsCommands: true, pasvAddress: true, fileOwner: 'ftpstest',
+    helpDisable: true, helpListsCommands: true, pasvAddress: true, fileOwner: 'ftpstest', clientCert: true,
   },
   proftpd: {
     version: '1.3.8', tls13: true, sessionReuseRequired: true, tls13Resumption: true,
     protC: true, ccc: true, mlsd: true, mfmt: true, mdtmWrite: false, siteUtime: true,
-    helpDisable: true, helpListsCommands: true, pasvAddress: true, fileOwner: 'ftpstest',
+    helpDisable: true, helpListsCommands: true, pasvAddress: true, fileOwner: 'ftpstest', clientCert: true,
   },
   pureftpd: {
     version: '1.0.50', tls13: true, sessionReuseRequired: false, tls13Resumption: false,
     protC: true, ccc: true, mlsd: true, mfmt: true, mdtmWrite: false, siteUtime: true,
-    helpDisable: false, helpListsCommands: false, pasvAddress: true, fileOwner: 'ftpstest',
+    helpDisable: false, helpListsCommands: false, pasvAddress: true, fileOwner: 'ftpstest', clientCert: false,
   },
   pyftpdlib: {
     version: '1.5.7', tls13: true, sessionReuseRequired: false, tls13Resumption: true,
     protC: true, ccc: false, mlsd: true, mfmt: true, mdtmWrite: false, siteUtime: false,
-    helpDisable: true, helpListsCommands: true, pasvAddress: true, fileOwner: 'root',
+    helpDisable: true, helpListsCommands: true, pasvAddress: true, fileOwner: 'root', clientCert: false,
   },
 };
 
@@ -332,7 +333,7 @@ function sweepStale() {
 }
 
 /** One readiness probe: resolves with the 220 greeting, rejects otherwise. */
-function probe(port, implicit) {
+function probe(port, implicit, tlsExtra) {
   return new Promise((resolve, reject) => {
     let done = false;
     let buf = '';
@@ -345,7 +346,7 @@ function probe(port, implicit) {
     };
     const timer = setTimeout(() => finish(Object.assign(new Error('no greeting within 2 s'), { soft: true })), 2000);
     const sock = implicit
-      ? tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false })
+      ? tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false, ...tlsExtra })
       : net.connect({ host: '127.0.0.1', port });
     sock.setEncoding('utf8');
     sock.on('error', (e) => finish(Object.assign(e, { soft: true })));
@@ -457,7 +458,7 @@ async function launch(kind, spec, ctx) {
     root: ctx.root, homeIsRoot: true, ca: ctx.certs.caCert, pid: child.pid,
     pasvRange: [ctx.pasvMin, ctx.pasvMax], pasvAddress: ctx.opts.pasvAddress || null,
     requireTls: !!ctx.opts.requireTls, helpDisabled: !!ctx.opts.helpDisabled && CAPS[kind].helpDisable, tls13: ctx.opts.tls13 !== false,
-    cert: ctx.opts.cert || 'ca', caps: { ...CAPS[kind] }, greeting: null,
+    cert: ctx.opts.cert || 'ca', clientCert: !!ctx.opts.clientCert, caps: { ...CAPS[kind] }, greeting: null,
   });
   Object.defineProperties(handle, {
     _dir: { value: dir, enumerable: false },
@@ -500,7 +501,9 @@ async function launch(kind, spec, ctx) {
       return fail(`exited early (${JSON.stringify(handle._exitInfo)})`);
     }
     try {
-      handle.greeting = await probe(ctx.port, ctx.mode === 'implicit');
+      // (an implicit server that requires client certificates wants one for the greeting too)
+      const probeTls = ctx.opts.clientCert ? { cert: ctx.certs.clientCert, key: ctx.certs.clientKey } : {};
+      handle.greeting = await probe(ctx.port, ctx.mode === 'implicit', probeTls);
       break;
     } catch (e) {
       if (!e.soft) return fail(e.message);
@@ -564,7 +567,12 @@ function configVsftpd(ctx) {
       // vsftpd 3.0.3 has no ssl_tlsv1_2/ssl_tlsv1_3 options: ssl_tlsv1=YES allows TLS 1.x
       // (the system OpenSSL config sets the floor at 1.2); 1.3 is capped via OPENSSL_CONF.
       'ssl_sslv2=NO', 'ssl_sslv3=NO', 'ssl_tlsv1=YES', 'ssl_ciphers=HIGH',
-      'require_ssl_reuse=YES', 'allow_anon_ssl=NO', 'ssl_request_cert=NO', 'debug_ssl=YES',
+      'require_ssl_reuse=YES', 'allow_anon_ssl=NO', 'debug_ssl=YES',
+      // clientCert: ask for a client certificate (on data connections too), refuse
+      // the handshake without one, and check it against the harness CA
+      ...(opts.clientCert
+        ? ['ssl_request_cert=YES', 'require_cert=YES', 'validate_cert=YES', `ca_certs_file=${ctx.certs.files.caCert}`]
+        : ['ssl_request_cert=NO']),
       `force_local_logins_ssl=${yn(opts.requireTls)}`, `force_local_data_ssl=${yn(opts.requireTls)}`,
       `implicit_ssl=${yn(mode === 'implicit')}`,
     );
@@ -615,7 +623,8 @@ function configProftpd(ctx) {
       `  TLSProtocol ${opts.tls13 === false ? 'TLSv1.2' : 'TLSv1.2 TLSv1.3'}`,
       `  TLSRSACertificateFile ${pair.cert}`, `  TLSRSACertificateKeyFile ${pair.key}`,
       `  TLSCACertificateFile ${ctx.certs.files.caCert}`,
-      '  TLSVerifyClient off', '  TLSCipherSuite HIGH',
+      // clientCert: a CA-signed client certificate is required (control and data connections)
+      `  TLSVerifyClient ${opts.clientCert ? 'on' : 'off'}`, '  TLSCipherSuite HIGH',
       `  TLSRequired ${opts.requireTls ? 'on' : 'off'}`,
       ...(tlsOpts.length ? [`  TLSOptions ${tlsOpts.join(' ')}`] : []),
       '</IfModule>',
@@ -675,14 +684,18 @@ function configPyftpdlib(ctx) {
 const CONFIG = { vsftpd: configVsftpd, proftpd: configProftpd, pureftpd: configPureftpd, pyftpdlib: configPyftpdlib };
 
 /**
- * Start a server. opts: { mode, cert, requireTls, pasvAddress, helpDisabled, root, tls13 } (see README.md).
+ * Start a server. opts: { mode, cert, requireTls, pasvAddress, helpDisabled, root, tls13, clientCert } (see README.md).
  * Resolves with a handle { kind, mode, host, port, user, password, root, homeIsRoot, ca, pid, log(), stop(), ... }.
  */
 async function startServer(kind, opts = {}) {
-  opts = { mode: 'explicit', cert: 'ca', requireTls: false, helpDisabled: false, tls13: true, ...opts };
+  opts = { mode: 'explicit', cert: 'ca', requireTls: false, helpDisabled: false, tls13: true, clientCert: false, ...opts };
   const mode = opts.mode;
   if (!KINDS.includes(kind)) throw new Error(`unknown server kind '${kind}' (one of ${KINDS.join(', ')})`);
   if (!MODES[kind].includes(mode)) throw new Error(`${kind} does not support mode '${mode}' (supports ${MODES[kind].join(', ')})`);
+  if (opts.clientCert) {
+    if (!CAPS[kind].clientCert) throw new Error(`clientCert: ${kind} is not set up to require client certificates (use proftpd or vsftpd)`);
+    if (mode === 'clear') throw new Error("clientCert needs TLS: mode 'clear' has no client certificates");
+  }
   const reason = unavailableReason(kind);
   if (reason) throw new Error(`${kind} not installed (run .ci/install-servers.sh): ${reason}`);
   if (opts.pasvAddress && !net.isIPv4(opts.pasvAddress)) {
