@@ -204,6 +204,20 @@ export class FtpsClient {
     return this.options.port || (this.encryption === 'implicit' ? 990 : 21);
   }
 
+  /** The server's last final (non-1xx) reply on this session, for callers that report it (msg.ftps). */
+  get lastReply(): Reply | null {
+    return this.control?.lastFinal ?? null;
+  }
+
+  /**
+   * true when a reply arrived that no command asked for (an idle 421 on a
+   * server that keeps the socket open): the next command would read it as
+   * its own, so a pool should drop this session rather than reuse it.
+   */
+  get hasStrayReply(): boolean {
+    return this.control !== null && !this.control.idle;
+  }
+
   /** true while the control connection is up. */
   get connected(): boolean {
     return this.control !== null && !this.control.closed;

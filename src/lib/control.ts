@@ -151,8 +151,12 @@ export class ControlConnection {
     s.off('error', this.onError);
   }
 
+  /** The last reply that was not preliminary (1xx). */
+  lastFinal: Reply | null = null;
+
   private deliver(reply: Reply): void {
     this.log.reply(reply.lines);
+    if (reply.code >= 200) this.lastFinal = reply;
     const w = this.waiters.shift();
     if (w) {
       if (w.timer) clearTimeout(w.timer);

@@ -67,7 +67,7 @@ export type PropertyType = 'msg' | 'flow' | 'global' | 'str' | 'num' | 'bool' | 
 export interface NodeAPI {
   nodes: {
     createNode(node: object, def: NodeDef): void;
-    registerType<D extends NodeDef>(type: string, ctor: (this: Node, def: D) => void, opts?: RegisterOptions): void;
+    registerType<N extends Node, D extends NodeDef>(type: string, ctor: (this: N, def: D) => void, opts?: RegisterOptions): void;
     getNode(id: string): Node | null | undefined;
   };
   util: {

@@ -1,0 +1,61 @@
+/** ftps-list: list a remote directory (MLSD / LIST / NLST), optionally filtered and recursive. */
+import { ActionDef, choice, flagOpt, ftpsInfo, lastReply, readPath, setupAction, typedField, withResult } from './nodes/action';
+import { LIST_METHODS, listDir, matches, MsgEntry, toMsgEntry, walk } from './nodes/listing';
+import type { Node, NodeAPI, NodeMessage } from './nodes/red';
+
+interface ListDef extends ActionDef {
+  path?: string;
+  pathType?: string;
+  pattern?: string;
+  method?: string;
+  recursive?: boolean | string;
+  /** Extension: 'array' (one msg, payload = entries) or 'split' (one msg per entry with msg.parts). */
+  output?: string;
+}
+
+export = function (RED: NodeAPI): void {
+  function FtpsList(this: Node, def: ListDef): void {
+    RED.nodes.createNode(this, def);
+    const node = this;
+    const pathField = typedField(def, 'path', 'filename', 'msg');
+    const pattern = String(def.pattern ?? '').trim();
+    const method = choice(def.method, LIST_METHODS, 'auto');
+    const recursive = flagOpt(def.recursive, false);
+    const split = def.output === 'split';
+
+    setupAction(RED, node, def, async (msg, io) => {
+      const dir = await readPath(io, msg, pathField, 'path', false);
+      const { entries, reply } = await io.run(async (client, ctx) => {
+        let list: MsgEntry[];
+        if (recursive) {
+          const all = await walk(client, dir, method, ctx.signal);
+          list = all.filter((w) => matches(pattern, w.rel)).map((w) => toMsgEntry(w.entry));
+        } else {
+          const raw = await listDir(client, dir, method, ctx.signal);
+          list = raw.filter((e) => matches(pattern, e.name)).map(toMsgEntry);
+        }
+        return { entries: list, reply: lastReply(client, 226, 'Transfer complete') };
+      });
+      const summary = `${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}`;
+      if (!split) {
+        return { out: withResult(msg, { payload: entries, ftps: ftpsInfo(reply, { count: entries.length }) }), summary };
+      }
+      if (entries.length === 0) {
+        // nothing to split: one message with an empty array, so a flow still hears back
+        return { out: withResult(msg, { payload: [], ftps: ftpsInfo(reply, { count: 0 }) }), summary };
+      }
+      const id = RED.util.generateId();
+      const out: NodeMessage[] = entries.map((entry, index) => {
+        const m = RED.util.cloneMessage(msg);
+        m.payload = entry;
+        m.filename = entry.path;
+        m.parts = { id, index, count: entries.length, type: 'array', len: 1 };
+        m.ftps = ftpsInfo(reply, { count: entries.length });
+        return m;
+      });
+      return { out, summary };
+    });
+  }
+
+  RED.nodes.registerType('ftps-list', FtpsList);
+};

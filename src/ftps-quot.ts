@@ -1,0 +1,26 @@
+/** ftps-quot: send a raw command line; every reply, 4xx/5xx included, goes to the output. */
+import { ActionDef, ftpsInfo, readPath, setupAction, typedField, withResult } from './nodes/action';
+import type { Node, NodeAPI } from './nodes/red';
+
+interface QuotDef extends ActionDef {
+  command?: string;
+  commandType?: string;
+}
+
+export = function (RED: NodeAPI): void {
+  function FtpsQuot(this: Node, def: QuotDef): void {
+    RED.nodes.createNode(this, def);
+    const commandField = typedField(def, 'command', 'payload', 'msg');
+
+    setupAction(RED, this, def, async (msg, io) => {
+      const line = (await readPath(io, msg, commandField, 'command', true)).trim();
+      const reply = await io.run((client) => client.quot(line));
+      return {
+        out: withResult(msg, { payload: reply.message, ftps: ftpsInfo(reply) }),
+        summary: String(reply.code),
+      };
+    });
+  }
+
+  RED.nodes.registerType('ftps-quot', FtpsQuot);
+};

@@ -1,0 +1,106 @@
+/**
+ * The ftps-server node's editor properties, and how they become
+ * FtpsClientOptions. Free of Node-RED so it can be tested on its own.
+ */
+import type { DataProtection, DebugLevel, Encryption, EpsvMode, FtpsClientOptions, LogSink, TlsSettings } from '../lib';
+import type { NodeDef } from './red';
+
+/** The config node's properties as stored in the flow (editor values may arrive as strings). */
+export interface ServerDef extends NodeDef {
+  host?: string;
+  port?: number | string;
+  encryption?: string;
+  dataProt?: string;
+  tls?: string;
+  rejectUnauthorized?: boolean | string;
+  pasvHost?: string;
+  epsv?: string;
+  pret?: boolean | string;
+  overrideHelp?: string;
+  ccc?: boolean | string;
+  timeout?: number | string;
+  preserveTimestamp?: boolean | string;
+  maxConnections?: number | string;
+  idleTimeout?: number | string;
+  debug?: number | string;
+  /** Extension: highest TLS version offered ("" = TLS 1.3). */
+  tlsMaxVersion?: string;
+}
+
+export interface ServerSettings {
+  client: FtpsClientOptions;
+  maxConnections: number;
+  idleTimeout: number;
+}
+
+/** true/false from a checkbox value, "true"/"false" strings, or the default. */
+export function flag(v: unknown, dflt: boolean): boolean {
+  if (v === true || v === 'true') return true;
+  if (v === false || v === 'false') return false;
+  return dflt;
+}
+
+/** A number from an editor field; "" and junk give the default. */
+export function num(v: unknown, dflt: number, min = 0): number {
+  if (v === '' || v === null || v === undefined) return dflt;
+  const n = Number(v);
+  return Number.isFinite(n) && n >= min ? n : dflt;
+}
+
+function oneOf<T extends string>(v: unknown, allowed: readonly T[], dflt: T): T {
+  return typeof v === 'string' && (allowed as readonly string[]).includes(v) ? (v as T) : dflt;
+}
+
+/**
+ * Build the client options. `tls` is what the tls-config node filled in,
+ * or undefined when the server node names none (then `rejectUnauthorized`
+ * applies). Credentials are not part of this: they go to login() only.
+ */
+export function serverSettings(def: ServerDef, tls: TlsSettings | undefined, logger?: LogSink): ServerSettings {
+  const encryption = oneOf<Encryption>(def.encryption, ['explicit', 'implicit', 'clear'], 'explicit');
+  const port = num(def.port, 0, 0);
+  const debug = Math.min(2, Math.max(0, Math.floor(num(def.debug, 0)))) as DebugLevel;
+  const tlsSettings: TlsSettings = tls ? { ...tls } : { rejectUnauthorized: flag(def.rejectUnauthorized, true) };
+  if (def.tlsMaxVersion === 'TLSv1.2') tlsSettings.maxVersion = 'TLSv1.2';
+  const client: FtpsClientOptions = {
+    host: String(def.host ?? '').trim(),
+    encryption,
+    dataProtection: encryption === 'clear' ? 'clear' : oneOf<DataProtection>(def.dataProt, ['private', 'clear'], 'private'),
+    tls: tlsSettings,
+    epsv: oneOf<EpsvMode>(def.epsv, ['auto', 'always', 'never'], 'auto'),
+    pret: flag(def.pret, false),
+    overrideHelp: String(def.overrideHelp ?? '').trim() || 'auto',
+    ccc: encryption === 'clear' ? false : flag(def.ccc, false),
+    timeout: num(def.timeout, 120, 1),
+    preserveTimestamp: flag(def.preserveTimestamp, false),
+    debug,
+  };
+  if (port > 0) client.port = Math.floor(port);
+  const pasvHost = String(def.pasvHost ?? '').trim();
+  if (pasvHost) client.pasvHost = pasvHost;
+  if (debug > 0 && logger) client.logger = logger;
+  return {
+    client,
+    maxConnections: Math.max(1, Math.floor(num(def.maxConnections, 1, 1))),
+    idleTimeout: num(def.idleTimeout, 60, 0),
+  };
+}
+
+/** The tls-config node's options (as addTLSOptions fills them) narrowed to TlsSettings. */
+export function tlsFromConfigNode(opts: Record<string, unknown>): TlsSettings {
+  const s: TlsSettings = {};
+  const bufOrString = (v: unknown): string | Buffer | undefined => (typeof v === 'string' || Buffer.isBuffer(v) ? v : undefined);
+  const ca = opts.ca;
+  if (Array.isArray(ca)) s.ca = ca.filter((x): x is string | Buffer => typeof x === 'string' || Buffer.isBuffer(x));
+  else if (bufOrString(ca) !== undefined) s.ca = bufOrString(ca);
+  const cert = bufOrString(opts.cert);
+  if (cert !== undefined) s.cert = cert;
+  const key = bufOrString(opts.key);
+  if (key !== undefined) s.key = key;
+  const pfx = bufOrString(opts.pfx);
+  if (pfx !== undefined) s.pfx = pfx;
+  if (typeof opts.passphrase === 'string' && opts.passphrase) s.passphrase = opts.passphrase;
+  if (typeof opts.servername === 'string' && opts.servername) s.servername = opts.servername;
+  s.rejectUnauthorized = opts.rejectUnauthorized !== false;
+  return s;
+}

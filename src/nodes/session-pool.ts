@@ -1,0 +1,457 @@
+/**
+ * The ftps-server config node's session pool, free of Node-RED so it can be
+ * tested with a fake client.
+ *
+ * - Sessions are opened lazily, when a job is waiting and fewer than
+ *   `maxConnections` exist.
+ * - Jobs wait in one FIFO queue and start in arrival order; there is no
+ *   "busy" error: a job waits as long as it takes.
+ * - Each session runs one job at a time, so commands on a control
+ *   connection never interleave.
+ * - A session unused for `idleTimeout` seconds is closed politely (QUIT);
+ *   0 keeps it open.
+ * - A session found dropped (client.connected false, a 421 / 'closed'
+ *   error, a reset) is thrown away. When that happened to a warm session
+ *   (one that had served a job before and waited in the pool) and the job
+ *   had not committed anything yet, the job runs once more on a new session.
+ * - close() refuses new jobs, fails the queued ones, aborts the running ones
+ *   (their AbortSignal fires so transfers stop and clean up), then QUITs and
+ *   destroys every session before it resolves.
+ */
+
+import { setMaxListeners } from 'node:events';
+
+/** What the pool needs from a client: FtpsClient satisfies it. */
+export interface PoolClient {
+  readonly connected: boolean;
+  /** A reply no command asked for is waiting (an idle 421 without a close): the session is out of step. */
+  readonly hasStrayReply?: boolean;
+  quit(): Promise<void>;
+  close(): void;
+}
+
+export interface JobContext {
+  /** Fires when the caller gives up (its own signal) or the pool closes. Pass it on to transfers. */
+  readonly signal: AbortSignal;
+  /** 1 on the first run, 2 on the retry after a dropped warm session. */
+  readonly attempt: number;
+  /** Say that something irreversible happened (bytes moved, a file changed): a failure after this is never retried. */
+  commit(): void;
+}
+
+export type Job<C, T> = (client: C, ctx: JobContext) => Promise<T>;
+
+export type PoolState = 'idle' | 'connecting' | 'connected' | 'failed' | 'closing' | 'closed';
+
+export interface PoolStatus {
+  state: PoolState;
+  /** Sessions logged in. */
+  sessions: number;
+  /** Sessions being opened. */
+  connecting: number;
+  /** Sessions running a job. */
+  busy: number;
+  /** Jobs waiting for a session. */
+  queued: number;
+  /** Why the last connection attempt failed (state 'failed'). */
+  error?: Error;
+}
+
+export interface SessionPoolOptions<C extends PoolClient> {
+  /** A new, unconnected client. */
+  create(): C;
+  /** Connect and log in a new client; the signal fires when the pool closes. */
+  open(client: C, signal: AbortSignal): Promise<void>;
+  /** Most sessions at once (default 1). */
+  maxConnections?: number;
+  /** Seconds an unused session stays open (default 60); 0 keeps it. */
+  idleTimeout?: number;
+  /** Milliseconds close() waits for running jobs to stop, and then for the QUITs (default 5000 each). */
+  closeGraceMs?: number;
+  /** Milliseconds to wait before opening another session after one failed to open while others work (default 5000). */
+  reconnectDelayMs?: number;
+  /** Called when the state, the number of sessions or the error changes. */
+  onStatus?(status: PoolStatus): void;
+  /** Diagnostics (never contains credentials). */
+  log?(line: string): void;
+}
+
+interface Session<C> {
+  readonly id: number;
+  readonly client: C;
+  ready: boolean;
+  busy: boolean;
+  /** Jobs finished on this session; > 0 means warm. */
+  used: number;
+  idleTimer?: NodeJS.Timeout;
+}
+
+interface Pending<C> {
+  job: Job<C, unknown>;
+  resolve(value: unknown): void;
+  reject(err: unknown): void;
+  signal?: AbortSignal;
+  onAbort?: () => void;
+  attempt: number;
+}
+
+/** The error queued and running jobs get when the pool closes. */
+export class PoolClosedError extends Error {
+  readonly code = 421;
+  readonly kind = 'closed';
+  constructor(message = 'the FTPS connection was closed (flow stopped or redeployed)') {
+    super(message);
+    this.name = 'PoolClosedError';
+  }
+}
+
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE', 'ERR_SOCKET_CLOSED']);
+
+/**
+ * Did this failure come from a session the server dropped? True when the
+ * client says it is no longer connected, or the error (or its cause) is of
+ * kind 'closed', carries reply code 421, or is a connection reset.
+ */
+export function isDeadSession(err: unknown, client: PoolClient): boolean {
+  if (!client.connected) return true;
+  let e: unknown = err;
+  for (let depth = 0; e && typeof e === 'object' && depth < 5; depth += 1) {
+    const x = e as { kind?: unknown; code?: unknown; cause?: unknown };
+    if (x.kind === 'closed') return true;
+    if (x.code === 421) return true;
+    if (typeof x.code === 'string' && RESET_CODES.has(x.code)) return true;
+    e = x.cause;
+  }
+  return false;
+}
+
+function abortReason(signal: AbortSignal): Error {
+  const r: unknown = signal.reason;
+  if (r instanceof Error) return r;
+  const e = new Error('the job was cancelled');
+  e.name = 'AbortError';
+  return e;
+}
+
+function settleWithin(promises: Array<Promise<unknown>>, ms: number): Promise<void> {
+  if (promises.length === 0) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    void Promise.allSettled(promises).then(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+function toPositiveInt(n: unknown, dflt: number): number {
+  const v = Math.floor(Number(n));
+  return Number.isFinite(v) && v >= 1 ? v : dflt;
+}
+
+export class SessionPool<C extends PoolClient> {
+  readonly maxConnections: number;
+  readonly idleTimeoutMs: number;
+  private readonly opts: SessionPoolOptions<C>;
+  private readonly sessions: Array<Session<C>> = [];
+  private readonly queue: Array<Pending<C>> = [];
+  /** Jobs running and sessions opening: close() waits for them. */
+  private readonly inFlight = new Set<Promise<unknown>>();
+  /** Idle sessions being closed politely. */
+  private readonly quitting = new Set<Promise<unknown>>();
+  private readonly closer = new AbortController();
+  private closing = false;
+  private closedP: Promise<void> | null = null;
+  private lastError: Error | undefined;
+  private holdNewUntil = 0;
+  private nextId = 1;
+  private lastReported = '';
+
+  constructor(opts: SessionPoolOptions<C>) {
+    this.opts = opts;
+    setMaxListeners(0, this.closer.signal);
+    this.maxConnections = toPositiveInt(opts.maxConnections ?? 1, 1);
+    const idle = Number(opts.idleTimeout ?? 60);
+    this.idleTimeoutMs = Number.isFinite(idle) && idle > 0 ? idle * 1000 : 0;
+  }
+
+  /** Run `job` on a session once one is free; resolves or rejects with the job's outcome. */
+  run<T>(job: Job<C, T>, options: { signal?: AbortSignal } = {}): Promise<T> {
+    if (this.closing) return Promise.reject(new PoolClosedError());
+    const { signal } = options;
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
+    return new Promise<T>((resolve, reject) => {
+      const entry: Pending<C> = {
+        job: job as Job<C, unknown>,
+        resolve: resolve as (v: unknown) => void,
+        reject,
+        signal,
+        attempt: 1,
+      };
+      if (signal) {
+        entry.onAbort = (): void => {
+          const i = this.queue.indexOf(entry);
+          if (i >= 0) {
+            this.queue.splice(i, 1);
+            reject(abortReason(signal));
+            this.report();
+          }
+        };
+        signal.addEventListener('abort', entry.onAbort, { once: true });
+      }
+      this.queue.push(entry);
+      this.pump();
+    });
+  }
+
+  status(): PoolStatus {
+    const ready = this.sessions.filter((s) => s.ready).length;
+    const connecting = this.sessions.length - ready;
+    let state: PoolState;
+    if (this.closedP && !this.closing) state = 'closed';
+    else if (this.closing) state = 'closing';
+    else if (ready > 0) state = 'connected';
+    else if (connecting > 0) state = 'connecting';
+    else if (this.lastError) state = 'failed';
+    else state = 'idle';
+    const s: PoolStatus = { state, sessions: ready, connecting, busy: this.sessions.filter((x) => x.busy).length, queued: this.queue.length };
+    if (state === 'failed' && this.lastError) s.error = this.lastError;
+    return s;
+  }
+
+  get closed(): boolean {
+    return this.closing || this.closedP !== null;
+  }
+
+  /**
+   * Stop: queued jobs fail with PoolClosedError, running ones are aborted
+   * and waited for (up to closeGraceMs), then every session gets QUIT (up
+   * to closeGraceMs) and is destroyed. Resolves when all of that is done.
+   */
+  close(): Promise<void> {
+    if (this.closedP) return this.closedP;
+    this.closing = true;
+    this.closedP = this.doClose();
+    return this.closedP;
+  }
+
+  private async doClose(): Promise<void> {
+    const grace = this.opts.closeGraceMs ?? 5000;
+    const err = new PoolClosedError();
+    for (const e of this.queue.splice(0)) {
+      this.detachAbort(e);
+      e.reject(err);
+    }
+    this.report();
+    this.closer.abort(err);
+    await settleWithin([...this.inFlight], grace);
+    const all = this.sessions.splice(0);
+    for (const s of all) this.clearIdle(s);
+    const quits = all.filter((s) => s.client.connected).map((s) => s.client.quit());
+    await settleWithin([...quits, ...this.quitting], grace);
+    for (const s of all) safeClose(s.client);
+    this.closing = false;
+    this.report();
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  private pump(): void {
+    if (this.closing) return;
+    while (this.queue.length > 0) {
+      const s = this.sessions.find((x) => x.ready && !x.busy);
+      if (!s) break;
+      if (!s.client.connected || s.client.hasStrayReply) {
+        this.log(`session ${s.id} was dropped while idle; discarding it`);
+        this.discard(s, false);
+        continue;
+      }
+      const entry = this.queue.shift() as Pending<C>;
+      this.execute(s, entry);
+    }
+    const opening = this.sessions.filter((x) => !x.ready).length;
+    let want = Math.min(this.queue.length - opening, this.maxConnections - this.sessions.length);
+    if (this.sessions.length > 0 && Date.now() < this.holdNewUntil) want = 0;
+    for (let i = 0; i < want; i += 1) this.openSession(null);
+    this.report();
+  }
+
+  /** Open a session; with `entry` it is reserved for that job (a retry), else it joins the pool. */
+  private openSession(entry: Pending<C> | null): void {
+    const s: Session<C> = { id: this.nextId++, client: this.opts.create(), ready: false, busy: entry !== null, used: 0 };
+    this.sessions.push(s);
+    this.report();
+    const p = Promise.resolve()
+      .then(() => this.opts.open(s.client, this.closer.signal))
+      .then(
+        () => {
+          s.ready = true;
+          if (this.closing) {
+            // close() QUITs it once everything in flight has settled
+            if (entry) this.finish(entry, new PoolClosedError(), undefined);
+            return;
+          }
+          this.lastError = undefined;
+          this.log(`session ${s.id} open`);
+          if (entry) this.execute(s, entry);
+          else this.pump();
+        },
+        (err: unknown) => {
+          safeClose(s.client);
+          this.remove(s);
+          if (this.closing) {
+            if (entry) this.finish(entry, new PoolClosedError(), undefined);
+            return;
+          }
+          const error = err instanceof Error ? err : new Error(String(err));
+          this.lastError = error;
+          this.log(`session ${s.id} could not be opened: ${error.message}`);
+          if (entry) this.finish(entry, error, undefined);
+          if (this.sessions.length === 0) {
+            // nothing else could serve the waiting jobs: they fail with the same cause
+            for (const e of this.queue.splice(0)) this.finish(e, error, undefined);
+          } else {
+            this.holdNewUntil = Date.now() + (this.opts.reconnectDelayMs ?? 5000);
+          }
+          this.pump();
+        },
+      );
+    this.track(p);
+  }
+
+  private execute(s: Session<C>, entry: Pending<C>): void {
+    this.clearIdle(s);
+    s.busy = true;
+    const warm = s.used > 0;
+    let committed = false;
+    const signals = [this.closer.signal];
+    if (entry.signal) signals.push(entry.signal);
+    const ctx: JobContext = {
+      signal: signals.length === 1 ? signals[0] : AbortSignal.any(signals),
+      attempt: entry.attempt,
+      commit: () => {
+        committed = true;
+      },
+    };
+    if (ctx.signal.aborted) {
+      // cancelled while its session was being opened: the session itself is fine
+      this.release(s);
+      this.finish(entry, abortReason(ctx.signal), undefined);
+      return;
+    }
+    const p = Promise.resolve()
+      .then(() => entry.job(s.client, ctx))
+      .then(
+        (value) => {
+          s.used += 1;
+          this.release(s);
+          this.finish(entry, undefined, value);
+        },
+        (err: unknown) => {
+          const dead = isDeadSession(err, s.client);
+          if (dead) {
+            this.log(`session ${s.id} dropped: ${(err as Error)?.message ?? String(err)}`);
+            this.discard(s, false);
+          } else {
+            s.used += 1;
+            this.release(s);
+          }
+          if (dead && warm && !committed && entry.attempt === 1 && !this.closing && !ctx.signal.aborted) {
+            entry.attempt = 2;
+            this.log('retrying the job once on a new session');
+            this.openSession(entry);
+            this.pump();
+            return;
+          }
+          this.finish(entry, err, undefined);
+          if (dead) this.pump();
+        },
+      );
+    this.track(p);
+  }
+
+  private finish(entry: Pending<C>, err: unknown, value: unknown): void {
+    this.detachAbort(entry);
+    if (err !== undefined) entry.reject(err);
+    else entry.resolve(value);
+  }
+
+  private detachAbort(entry: Pending<C>): void {
+    if (entry.signal && entry.onAbort) entry.signal.removeEventListener('abort', entry.onAbort);
+  }
+
+  private release(s: Session<C>): void {
+    s.busy = false;
+    if (this.closing) return;
+    if (this.queue.length > 0) {
+      this.pump();
+      return;
+    }
+    if (this.idleTimeoutMs > 0) {
+      s.idleTimer = setTimeout(() => {
+        s.idleTimer = undefined;
+        if (s.busy || this.closing || !this.sessions.includes(s)) return;
+        this.log(`session ${s.id} idle for ${this.idleTimeoutMs / 1000} s; closing it`);
+        this.discard(s, true);
+        this.report();
+      }, this.idleTimeoutMs);
+      s.idleTimer.unref?.();
+    }
+    this.report();
+  }
+
+  private discard(s: Session<C>, polite: boolean): void {
+    this.clearIdle(s);
+    this.remove(s);
+    if (polite && s.client.connected) {
+      const q = s.client
+        .quit()
+        .catch(() => undefined)
+        .finally(() => safeClose(s.client));
+      this.quitting.add(q);
+      void q.finally(() => this.quitting.delete(q));
+    } else {
+      safeClose(s.client);
+    }
+  }
+
+  private remove(s: Session<C>): void {
+    const i = this.sessions.indexOf(s);
+    if (i >= 0) this.sessions.splice(i, 1);
+  }
+
+  private clearIdle(s: Session<C>): void {
+    if (s.idleTimer) clearTimeout(s.idleTimer);
+    s.idleTimer = undefined;
+  }
+
+  private track(p: Promise<unknown>): void {
+    const q = p.catch(() => undefined);
+    this.inFlight.add(q);
+    void q.finally(() => this.inFlight.delete(q));
+  }
+
+  private report(): void {
+    const st = this.status();
+    const key = `${st.state}|${st.sessions}|${st.connecting}|${st.error?.message ?? ''}`;
+    if (key === this.lastReported) return;
+    this.lastReported = key;
+    try {
+      this.opts.onStatus?.(st);
+    } catch {
+      /* a status listener must not break the pool */
+    }
+  }
+
+  private log(line: string): void {
+    this.opts.log?.(line);
+  }
+}
+
+function safeClose(c: PoolClient): void {
+  try {
+    c.close();
+  } catch {
+    /* already closed */
+  }
+}

@@ -1,0 +1,100 @@
+/** ftps-put and ftps-xput: what they share (source, options, mkdirs, output). */
+import type { FtpsClient, ScratchOptions, TransferOptions, TransferResult, TransferType, UploadSource } from '../lib';
+import {
+  ActionDef,
+  ActionIO,
+  choice,
+  flagOpt,
+  ftpsInfo,
+  inputError,
+  Outcome,
+  optionalFlag,
+  readPath,
+  transferSummary,
+  typedField,
+  withResult,
+} from './action';
+import type { NodeDef, NodeMessage } from './red';
+import { isRefusal, mkdirp, remoteDirname } from './remote-fs';
+
+export interface UploadDef extends ActionDef {
+  path?: string;
+  pathType?: string;
+  source?: string;
+  localFilename?: string;
+  localFilenameType?: string;
+  mode?: string;
+  resume?: boolean | string;
+  /** The contract's `type` (binary | ascii), named transferType because `type` is the node's own type in a flow. */
+  transferType?: string;
+  preserveTimestamp?: boolean | string;
+  mkdirs?: boolean | string;
+  prefix?: string;
+  postfix?: string;
+  body?: string;
+}
+
+export type UploadMode = 'overwrite' | 'append' | 'unique';
+
+/** msg.payload as bytes: Buffer as is, strings as UTF-8, numbers and booleans as text, other values as JSON. */
+export function payloadBytes(payload: unknown): Buffer {
+  if (Buffer.isBuffer(payload)) return payload;
+  if (typeof payload === 'string') return Buffer.from(payload, 'utf8');
+  if (payload instanceof Uint8Array) return Buffer.from(payload);
+  if (payload === undefined || payload === null) throw inputError('no data to upload: msg.payload is empty (or choose a local file as the source)');
+  if (typeof payload === 'number' || typeof payload === 'boolean' || typeof payload === 'bigint') return Buffer.from(String(payload), 'utf8');
+  return Buffer.from(JSON.stringify(payload), 'utf8');
+}
+
+/** The remote size for a resumed upload: 0 when the file is not there yet. */
+async function remoteSizeOrZero(client: FtpsClient, remote: string): Promise<number> {
+  try {
+    return await client.size(remote);
+  } catch (e) {
+    if (isRefusal(e)) return 0;
+    throw e;
+  }
+}
+
+/** Build the input handler of ftps-put (`scratch` undefined) or ftps-xput. */
+export function uploadHandler(def: UploadDef, xput: boolean): (msg: NodeMessage, io: ActionIO) => Promise<Outcome> {
+  const nodeDef = def as NodeDef;
+  const pathField = typedField(nodeDef, 'path', 'filename', 'msg');
+  const localField = typedField(nodeDef, 'localFilename', 'localFilename', 'msg');
+  const fromFile = def.source === 'file';
+  const mode: UploadMode = xput ? 'overwrite' : choice<UploadMode>(def.mode, ['overwrite', 'append', 'unique'], 'overwrite');
+  const resume = !xput && mode !== 'unique' && flagOpt(def.resume, false);
+  const type = choice<TransferType>(def.transferType, ['binary', 'ascii'], 'binary');
+  const preserveTimestamp = optionalFlag(def.preserveTimestamp);
+  const mkdirs = flagOpt(def.mkdirs, false);
+  const scratch: ScratchOptions = {};
+  if (xput) {
+    scratch.prefix = def.prefix === undefined || def.prefix === null ? '_tmp.' : String(def.prefix);
+    scratch.postfix = def.postfix === undefined || def.postfix === null ? '.tmp' : String(def.postfix);
+    if (def.body) scratch.body = String(def.body);
+  }
+  const label = xput ? 'xput' : mode === 'append' ? 'append' : 'put';
+
+  return async (msg, io) => {
+    const remote = await readPath(io, msg, pathField, 'remote path', mode !== 'unique');
+    let source: UploadSource;
+    if (fromFile) source = await readPath(io, msg, localField, 'local file name', true);
+    else source = payloadBytes(msg.payload);
+
+    const r: TransferResult = await io.run(async (client, ctx) => {
+      const opts: TransferOptions = { type, preserveTimestamp, signal: ctx.signal, onProgress: io.progress(label, ctx) };
+      if (mkdirs && remote) {
+        const dir = remoteDirname(remote);
+        if (dir) await mkdirp(client, dir);
+      }
+      if (xput) return client.xput(source, remote, { ...opts, ...scratch });
+      if (mode === 'unique') return client.uput(source, remote || undefined, opts);
+      if (resume) opts.offset = await remoteSizeOrZero(client, remote);
+      return mode === 'append' ? client.append(source, remote, opts) : client.put(source, remote, opts);
+    });
+    return {
+      out: withResult(msg, { filename: r.remotePath || remote, ftps: ftpsInfo(r.reply, { bytes: r.bytes, ms: r.ms }) }),
+      summary: transferSummary(r.bytes, r.ms),
+    };
+  };
+}

@@ -1,0 +1,150 @@
+'use strict';
+// The package as Node-RED's loader and editor see it: package.json's node list,
+// editor HTML, help, message catalogs (en-US and de), icons and examples, checked
+// statically and through a real embedded Node-RED runtime.
+const assert = require('node:assert');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+
+const ROOT = path.join(__dirname, '..', '..');
+const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+const TYPES = ['ftps-server', 'ftps-list', 'ftps-get', 'ftps-put', 'ftps-xput', 'ftps-mdtm', 'ftps-site', 'ftps-quot', 'ftps-ops'];
+const ACTION_TYPES = TYPES.slice(1);
+
+const read = (...p) => fs.readFileSync(path.join(ROOT, ...p), 'utf8');
+const catalog = (lang, t) => JSON.parse(read('nodes', 'locales', lang, `${t}.json`));
+
+function lookup(obj, key) {
+  return key.split('.').reduce((o, k) => (o && typeof o === 'object' ? o[k] : undefined), obj);
+}
+
+/** The registerType call's definition object, as source text. */
+function definition(html, t) {
+  const start = html.indexOf(`RED.nodes.registerType("${t}"`);
+  assert.ok(start >= 0, `${t}: RED.nodes.registerType("${t}", ...) in the HTML`);
+  return html.slice(start, html.indexOf('</script>', start));
+}
+
+/** Property names in the `defaults: { ... }` block. */
+function defaultsOf(def) {
+  const i = def.indexOf('defaults: {');
+  const block = def.slice(i, def.indexOf('\n    },', i));
+  return [...block.matchAll(/^\s{8}(\w+):/gm)].map((m) => m[1]);
+}
+
+// the contract's properties (CONTRACT.md); `type` is stored as `transferType`
+// because `type` is every node's own type in a flow
+const CONTRACT = {
+  'ftps-server': ['host', 'port', 'encryption', 'dataProt', 'tls', 'rejectUnauthorized', 'pasvHost', 'epsv', 'pret', 'overrideHelp', 'ccc', 'timeout', 'preserveTimestamp', 'maxConnections', 'idleTimeout', 'debug'],
+  'ftps-list': ['server', 'name', 'path', 'pathType', 'pattern', 'method', 'recursive'],
+  'ftps-get': ['server', 'name', 'path', 'pathType', 'output', 'localFilename', 'localFilenameType', 'transferType', 'resume', 'preserveTimestamp'],
+  'ftps-put': ['server', 'name', 'path', 'pathType', 'source', 'localFilename', 'localFilenameType', 'mode', 'resume', 'transferType', 'preserveTimestamp', 'mkdirs'],
+  'ftps-xput': ['server', 'name', 'path', 'pathType', 'source', 'localFilename', 'localFilenameType', 'prefix', 'postfix', 'body', 'transferType', 'preserveTimestamp', 'mkdirs'],
+  'ftps-mdtm': ['server', 'name', 'path', 'pathType', 'action'],
+  'ftps-site': ['server', 'name', 'command', 'commandType'],
+  'ftps-quot': ['server', 'name', 'command', 'commandType'],
+  'ftps-ops': ['server', 'name', 'path', 'pathType', 'operation', 'to', 'toType', 'recursive'],
+};
+
+describe('package files (editor, help, locales, icons, examples)', function () {
+  it('package.json lists every node with its .js and .html', () => {
+    assert.strictEqual(pkg.name, 'node-red-contrib-ftps');
+    assert.match(pkg['node-red'].version, />=4/);
+    assert.deepStrictEqual(Object.keys(pkg['node-red'].nodes).sort(), [...TYPES].sort());
+    for (const t of TYPES) {
+      const js = pkg['node-red'].nodes[t];
+      assert.strictEqual(js, `nodes/${t}.js`);
+      assert.ok(fs.existsSync(path.join(ROOT, js)), `${js} built`);
+      assert.ok(fs.existsSync(path.join(ROOT, js.replace(/\.js$/, '.html'))), `${t}.html`);
+    }
+  });
+
+  for (const t of TYPES) {
+    it(`${t}: inline registerType literals, contract defaults, i18n keys in en-US and de, help, icon`, () => {
+      const html = read('nodes', `${t}.html`);
+      assert.ok(html.includes(`data-template-name="${t}"`));
+      const def = definition(html, t);
+      const literals = t === 'ftps-server' ? ['category: "config"', 'defaults: {', 'credentials: {'] : ['category: "storage"', 'color: "', 'defaults: {', 'inputs: 1', 'outputs: 1', 'icon: "'];
+      for (const l of literals) assert.ok(def.includes(l), `${t}: ${l}`);
+      const defaults = defaultsOf(def);
+      for (const p of CONTRACT[t]) assert.ok(defaults.includes(p), `${t}: default for ${p}`);
+      assert.ok(!defaults.includes('type'), `${t}: no property named "type"`);
+      if (t !== 'ftps-server') {
+        assert.match(def, /server: \{ value: "", type: "ftps-server", required: true \}/);
+        for (const f of ['path', 'command']) {
+          if (defaults.includes(f)) assert.ok(defaults.includes(`${f}Type`), `${t}: ${f} stored with ${f}Type`);
+        }
+        if (defaults.includes('path')) assert.match(def, /path: \{ value: "filename"/);
+        if (defaults.includes('path')) assert.match(def, /pathType: \{ value: "msg" \}/);
+        if (defaults.includes('localFilename')) assert.match(def, /localFilename: \{ value: "localFilename"/);
+        const icon = /icon: "([^"]+)"/.exec(def)[1];
+        assert.ok(fs.existsSync(path.join(ROOT, 'icons', icon)), `icons/${icon}`);
+        assert.ok(fs.existsSync(path.join(ROOT, 'nodes', 'icons', icon)), `nodes/icons/${icon} (copied by the build)`);
+        assert.match(read('icons', icon), /^<svg[^>]*viewBox="0 0 40 60"/);
+      } else {
+        assert.match(def, /user: \{ type: "text" \}/);
+        assert.match(def, /password: \{ type: "password" \}/);
+        assert.match(def, /tls: \{ type: "tls-config", required: false \}/);
+      }
+      const en = catalog('en-US', t);
+      const de = catalog('de', t);
+      const keys = new Set([...html.matchAll(/data-i18n="(?:\[[a-z]+\])?([^"]+)"/g)].map((m) => m[1]));
+      for (const m of html.matchAll(/node\._\("([^"]+)"\)/g)) keys.add(m[1]);
+      assert.ok(keys.size > 0);
+      for (const k of keys) {
+        assert.strictEqual(typeof lookup(en, k), 'string', `${t}: en-US ${k}`);
+        assert.strictEqual(typeof lookup(de, k), 'string', `${t}: de ${k}`);
+      }
+      const help = read('nodes', 'locales', 'en-US', `${t}.html`);
+      assert.ok(help.includes(`data-help-name="${t}"`));
+      assert.match(help, /data-help-name="[^"]+">\s*<p>[^<]+/, 'the first element is a <p> (the palette tooltip)');
+      assert.match(help, /<h3>Details<\/h3>/);
+      if (t !== 'ftps-server') {
+        assert.match(help, /<h3>Inputs<\/h3>[\s\S]*<h3>Outputs<\/h3>[\s\S]*<h3>Details<\/h3>/);
+        assert.match(help, /dl class="message-properties"/);
+      }
+    });
+  }
+
+  it('examples: valid flows, no credentials, together they use every action node', () => {
+    const files = fs.readdirSync(path.join(ROOT, 'examples')).filter((f) => f.endsWith('.json'));
+    assert.ok(files.length >= 10);
+    const used = new Set();
+    for (const f of files) {
+      const text = read('examples', f);
+      const flow = JSON.parse(text);
+      assert.ok(Array.isArray(flow), f);
+      const ids = new Set(flow.map((n) => n.id));
+      assert.strictEqual(ids.size, flow.length, `${f}: unique ids`);
+      for (const n of flow) {
+        used.add(n.type);
+        assert.ok(!('credentials' in n), `${f}: no credentials`);
+        for (const out of n.wires || []) for (const w of out) assert.ok(ids.has(w), `${f}: wire to ${w}`);
+        if (ACTION_TYPES.includes(n.type)) assert.ok(ids.has(n.server), `${f}: ${n.id} has its server`);
+      }
+      assert.ok(!/"password"\s*:/.test(text), `${f}: no password`);
+    }
+    for (const t of ACTION_TYPES) assert.ok(used.has(t), `an example uses ${t}`);
+    assert.ok(files.some((f) => /pick up new files/i.test(f)));
+    assert.ok(files.some((f) => /sensor CSV/i.test(f)));
+  });
+
+  it('loads as a module in a real Node-RED runtime (types, editor HTML, help, catalogs, icons)', function () {
+    this.timeout(60000);
+    const file = path.join(os.tmpdir(), `ftps-runtime-${process.pid}.json`);
+    execFileSync(process.execPath, [path.join(__dirname, 'support', 'load-in-runtime.js'), file], { encoding: 'utf8', timeout: 50000 });
+    const r = JSON.parse(fs.readFileSync(file, 'utf8'));
+    fs.rmSync(file, { force: true });
+    assert.deepStrictEqual(r.sets.map((s) => s.types).flat().sort(), [...TYPES].sort());
+    for (const s of r.sets) assert.strictEqual(s.err, null, `${s.id}: ${s.err}`);
+    for (const t of TYPES) {
+      assert.ok(r.configs.includes(`data-template-name="${t}"`), `${t} editor template served`);
+      assert.ok(r.configs.includes(`data-help-name="${t}"`), `${t} help served`);
+      assert.ok(r.catalogEn[`node-red-contrib-ftps/${t}`][t], `${t} en-US catalog`);
+      assert.ok(r.catalogDe[`node-red-contrib-ftps/${t}`][t], `${t} de catalog`);
+    }
+    assert.deepStrictEqual([...r.icons].sort(), ACTION_TYPES.map((t) => `${t}.svg`).sort());
+  });
+});
