@@ -779,15 +779,9 @@ export class FtpsClient {
   /** RETR into memory. */
   getBuffer(remote: string, opts: Omit<TransferOptions, 'offset'> = {}): Promise<Buffer> {
     return this.exclusive(async () => {
-      const parts: Buffer[] = [];
-      const sink = new Writable({
-        write(chunk: Buffer, _e, cb) {
-          parts.push(chunk);
-          cb();
-        },
-      });
-      await this.retrieve(remote, sink, opts);
-      return Buffer.concat(parts);
+      const mem = memorySink();
+      await this.retrieve(remote, mem.sink, opts);
+      return mem.data();
     });
   }
 
@@ -863,23 +857,17 @@ export class FtpsClient {
     return this.exclusive(async () => {
       if (verb !== 'LIST' && verb !== 'NLST' && verb !== 'MLSD') throw new FtpError(`not a listing command: ${String(verb)}`, { kind: 'input' });
       if (dir !== undefined && dir !== '') assertPath(dir, 'directory');
-      const parts: Buffer[] = [];
-      const sink = new Writable({
-        write(chunk: Buffer, _e, cb) {
-          parts.push(chunk);
-          cb();
-        },
-      });
+      const mem = memorySink();
       await this.runTransfer({
         command: dir ? `${verb} ${dir}` : verb,
         upload: false,
         type: this.currentType ?? 'binary',
         restAt: 0,
         total: null,
-        open: () => sink,
+        open: () => mem.sink,
         signal: opts.signal,
       });
-      return Buffer.concat(parts).toString('utf8');
+      return mem.data().toString('utf8');
     });
   }
 
@@ -1091,6 +1079,18 @@ function parseSizeHint(message: string): number | null {
 function parseUniqueName(reply: Reply): string | null {
   const m = /FILE:\s*(.+?)\s*$/im.exec(reply.message) ?? /unique (?:file )?name:?\s*"?([^"\s)]+)"?/i.exec(reply.message);
   return m ? m[1] : null;
+}
+
+/** A Writable that keeps what it is given, for downloads into memory. */
+function memorySink(): { sink: Writable; data: () => Buffer } {
+  const parts: Buffer[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _e, cb) {
+      parts.push(chunk);
+      cb();
+    },
+  });
+  return { sink, data: () => Buffer.concat(parts) };
 }
 
 function* chunks(data: Buffer): Generator<Buffer> {
