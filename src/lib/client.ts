@@ -400,7 +400,6 @@ export class FtpsClient {
       // Refused (vsftpd has no CCC): the session simply stays encrypted.
       tap.disarm();
       c.expectEnd(false);
-      if (r.code === 421) c.destroy(replyError(r, 'CCC'));
       this.log.info(`the server refused CCC (${r.code} ${r.message}); the control connection stays encrypted`);
       return;
     }
@@ -446,7 +445,6 @@ export class FtpsClient {
     const r = await c.request(line);
     const ok = Array.isArray(status) ? status.includes(r.code) : Math.floor(r.code / 100) === status;
     if (!ok) {
-      if (r.code === 421) c.destroy(replyError(r, line));
       throw replyError(r, line);
     }
     return r;
@@ -492,7 +490,6 @@ export class FtpsClient {
           this.log.info(`EPSV data connection failed (${(e as Error).message}); using PASV from now on`);
         }
       } else {
-        if (r.code === 421) c.destroy(replyError(r, 'EPSV'));
         if (this.epsvAll || mode === 'always') throw replyError(r, 'EPSV');
         this.epsvBroken = true;
         this.log.info(`EPSV refused (${r.code}); using PASV from now on`);
@@ -541,7 +538,6 @@ export class FtpsClient {
     }
     if (first.code >= 300 || first.code < 100) {
       raw.destroy();
-      if (first.code === 421) c.destroy(replyError(first, spec.command));
       throw replyError(first, spec.command);
     }
     const finalP: Promise<Reply> = first.code >= 200 ? Promise.resolve(first) : c.read('the reply at the end of the transfer', 0);
@@ -632,7 +628,6 @@ export class FtpsClient {
     }
     if (isFtpError(err) && err.kind === 'reply') return err;
     if (reply && reply.code >= 400) {
-      if (reply.code === 421) c?.destroy(replyError(reply, command));
       if (!(isFtpError(err) && err.kind === 'local')) return replyError(reply, command);
     }
     if (isFtpError(err)) return err;
@@ -984,7 +979,6 @@ export class FtpsClient {
     for (const line of attempts) {
       const r = await c.request(line);
       if (r.code >= 200 && r.code < 300) return;
-      if (r.code === 421) c.destroy(replyError(r, line));
       last = r;
       lastCmd = line;
     }
@@ -1015,7 +1009,6 @@ export class FtpsClient {
       let r = await c.request(line.trim());
       while (r.code < 200) r = await c.read();
       if (verb === 'TYPE') this.currentType = null;
-      if (r.code === 421) c.destroy(replyError(r, line));
       return r;
     });
   }

@@ -164,6 +164,11 @@ export class ControlConnection {
     } else {
       this.queue.push(reply);
     }
+    // 421 means the server is closing the session: the reply is handed out, then the session ends
+    if (reply.code === 421) {
+      const text = reply.message.split('\n').join(' ').trim();
+      this.fail(new FtpError(`${this.lastCommand || '(idle)'}: 421 ${text}`, { kind: 'closed', code: 421, serverMessage: reply.message, command: this.lastCommand }));
+    }
   }
 
   private fail(err: FtpError): void {
