@@ -16,6 +16,7 @@ export type {
 export { FtpError, isFtpError, maskCommand } from './errors';
 export type { FtpErrorKind } from './errors';
 export { ReplyParser, replyStatus, isPositive } from './reply';
+export { assertSafeArgument } from './validate';
 export type { Reply } from './reply';
 export type { TlsSettings } from './tls-settings';
 export type { DebugLevel, LogSink } from './log';

@@ -4,6 +4,7 @@
  * order, status (throttled), msg.ftps and errors for Catch nodes.
  */
 import { setMaxListeners } from 'node:events';
+import { assertSafeArgument } from '../lib';
 import type { FtpsClient, Progress, Reply } from '../lib';
 import type { Node, NodeAPI, NodeDef, NodeDone, NodeMessage, NodeSend, NodeStatus } from './red';
 import type { JobContext } from './session-pool';
@@ -100,11 +101,6 @@ export function toNodeError(e: unknown): FtpsNodeError {
   return new FtpsNodeError(String(e));
 }
 
-/** Refuse CR, LF and NUL before anything is sent (they would smuggle a second command). */
-export function assertSafe(value: string, what: string): void {
-  if (/[\r\n\0]/.test(value)) throw inputError(`${what} contains CR, LF or NUL and was not sent: ${JSON.stringify(value)}`);
-}
-
 /** A TypedInput field as stored in the flow (`<field>` + `<field>Type`), or the default pair when it is absent. */
 export function typedField(def: NodeDef, field: string, dfltValue: string, dfltType: string): { value: string; type: string } {
   const v = def[field];
@@ -141,7 +137,8 @@ export function toPath(v: unknown, f: { value: string; type: string }, label: st
   }
   if (typeof v === 'number' && Number.isFinite(v)) v = String(v);
   if (typeof v !== 'string') throw inputError(`${label} must be a string (${fieldSource(f, label)} is ${Array.isArray(v) ? 'an array' : typeof v})`);
-  assertSafe(v, label);
+  // the client's own check, before the job is even queued
+  assertSafeArgument(v, label);
   return v;
 }
 

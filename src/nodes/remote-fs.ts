@@ -45,7 +45,7 @@ export function ancestors(dir: string): string[] {
   const abs = dir.startsWith('/');
   const parts = dir.split('/').filter((x) => x !== '' && x !== '.');
   const out: string[] = [];
-  let cur = abs ? '' : '';
+  let cur = '';
   for (const part of parts) {
     cur = cur === '' ? (abs ? `/${part}` : part) : `${cur}/${part}`;
     out.push(cur);
