@@ -14,7 +14,7 @@ import { ActionDef, choice, ClientJob, flagOpt, FtpsNodeError, inputError, Serve
 import { LIST_METHODS, listDir, matches, MsgEntry, relativeTo, toMsgEntry, walk } from './nodes/listing';
 import type { Node, NodeAPI, NodeDone, NodeMessage, NodeSend } from './nodes/red';
 import { mkdirp, remoteDirname } from './nodes/remote-fs';
-import { EVENT_SETS, restoreState, WatchEvent, WatchState } from './nodes/watch-state';
+import { backoffMs, EVENT_SETS, restoreState, WatchEvent, WatchState } from './nodes/watch-state';
 
 interface WatchDef extends ActionDef {
   path?: string;
@@ -43,7 +43,6 @@ interface ContextStore {
 type WatchNode = Node & { context(): ContextStore };
 
 const STATE_KEY = 'ftpsWatch';
-const MAX_BACKOFF_MS = 10 * 60 * 1000;
 
 /** "/in" + "done" → "/in/done"; an absolute moveTo stays as it is. */
 function resolveUnder(base: string, p: string): string {
@@ -253,7 +252,7 @@ export = function (RED: NodeAPI): void {
 
     const schedule = (): void => {
       if (closing) return;
-      const delay = failures === 0 ? intervalMs : Math.min(intervalMs * 2 ** failures, Math.max(intervalMs, MAX_BACKOFF_MS));
+      const delay = backoffMs(intervalMs, failures);
       timer = setTimeout(() => {
         timer = undefined;
         void enqueue((m) => node.send(m as NodeMessage)).then(schedule, schedule);

@@ -66,6 +66,12 @@ export const EVENT_SETS: Record<string, readonly WatchEventKind[]> = {
   'add,change,unlink': ['add', 'change', 'unlink'],
 };
 
+/** The wait before the next poll: the interval, doubled per failed poll in a row, up to `capMs` (or the interval when longer). */
+export function backoffMs(intervalMs: number, failures: number, capMs = 10 * 60 * 1000): number {
+  if (failures <= 0) return intervalMs;
+  return Math.min(intervalMs * 2 ** Math.min(failures, 30), Math.max(intervalMs, capMs));
+}
+
 export function signature(e: WatchEntry): string {
   return `${e.size ?? '?'}|${e.modified ?? '?'}`;
 }

@@ -2,7 +2,7 @@
 // ftps-watch's change detector: snapshot diff, stability across two polls,
 // minimum age, event selection, commit / re-offer, stored state.
 const assert = require('node:assert/strict');
-const { WatchState, emptyState, restoreState, EVENT_SETS } = require('../../nodes/nodes/watch-state');
+const { WatchState, emptyState, restoreState, backoffMs, EVENT_SETS } = require('../../nodes/nodes/watch-state');
 
 const T0 = Date.parse('2026-01-01T12:00:00Z');
 const f = (p, size, modified = '2026-01-01T11:00:00.000Z') => ({ path: p, name: p.split('/').pop(), size, modified });
@@ -124,5 +124,11 @@ describe('watch-state', () => {
     for (const bad of [null, 'x', 42, { version: 2 }, { version: 1, scope: 'scope-1', known: null, pending: {} }]) {
       assert.equal(restoreState(bad, 'scope-1').primed, false);
     }
+  });
+
+  it('backoff: the interval, doubled per failed poll, capped at 10 minutes (or the interval when longer)', () => {
+    assert.deepEqual([0, 1, 2, 3, 4, 5, 6].map((n) => backoffMs(60_000, n)), [60_000, 120_000, 240_000, 480_000, 600_000, 600_000, 600_000]);
+    assert.equal(backoffMs(3_600_000, 3), 3_600_000);
+    assert.equal(backoffMs(1000, 1000), 600_000);
   });
 });
