@@ -259,7 +259,10 @@ export = function (RED: NodeAPI): void {
       }, delay);
     };
 
-    if (!server || typeof server.run !== 'function') {
+    if (configError) {
+      // nothing to poll until the node is fixed and redeployed; an input msg gets the error
+      node.status({ fill: 'red', shape: 'ring', text: configError });
+    } else if (!server || typeof server.run !== 'function') {
       node.status({ fill: 'red', shape: 'ring', text: 'no server' });
     } else {
       // the first poll at once: it lays down the baseline (or sends what is there with emitExisting)

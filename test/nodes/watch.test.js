@@ -74,6 +74,32 @@ function recorder() {
 
 const names = (msgs) => msgs.map((m) => `${m.event} ${m.filename}`);
 
+describe('ftps-watch (no server needed)', function () {
+  this.timeout(20000);
+  afterEach(async () => {
+    await helper.unload();
+  });
+  // a port nothing listens on: any connection attempt fails
+  const fake = { host: '127.0.0.1', port: 9 };
+
+  it('"move" without a moveTo: red status, an input msg gets the error (Catch), nothing is polled', async () => {
+    await helper.load(NODES, flowFor(fake, { path: '/in', afterEmit: 'move', moveTo: '' }), { s1: { user: 'u', password: 'p' } });
+    const r = recorder();
+    const p = await r.poll();
+    assert.match(p.failed.message, /no moveTo directory/);
+    assert.ok(r.statuses.every((st) => st.fill === 'red'));
+  });
+
+  it('refuses CR/LF in msg.path before anything is sent', async () => {
+    await helper.load(NODES, flowFor(fake, { path: '/in' }), { s1: { user: 'u', password: 'p' } });
+    const r = recorder();
+    const p = await r.poll({ path: '/in\r\nDELE x' });
+    assert.ok(p.failed);
+    assert.match(p.failed.message, /CR|LF|line/i);
+    assert.deepStrictEqual(p.sent, []);
+  });
+});
+
 for (const kind of KINDS) {
   describe(`ftps-watch against ${kind} (${h.caps(kind).mlsd ? 'MLSD' : 'LIST only'})`, function () {
     this.timeout(60000);
