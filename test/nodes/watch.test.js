@@ -327,6 +327,38 @@ describe('ftps-watch: restart and outage (proftpd)', function () {
     }
   });
 
+  it('polls on its own every interval (no input needed)', async () => {
+    fs.mkdirSync(path.join(root, 't'));
+    s.own(path.join(root, 't'));
+    const flow = flowFor(s, { path: '/t', interval: 0.1 });
+    await helper.load(NODES, flow, { s1: { user: s.user, password: s.password } });
+    try {
+      const got = new Promise((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error('no add from the timer polls within 20 s')), 20000);
+        helper.getNode('out').on('input', (m) => {
+          clearTimeout(t);
+          resolve(m);
+        });
+      });
+      // after the first poll (the baseline), so the file is new to the watch
+      await new Promise((resolve) => {
+        const w = helper.getNode('w1');
+        const on = (call) => {
+          if (call.args[0].fill !== 'green') return;
+          w.removeListener('call:status', on);
+          resolve();
+        };
+        w.on('call:status', on);
+      });
+      s.put('t/tick.txt', 'x');
+      const m = await got;
+      assert.strictEqual(m.event, 'add');
+      assert.strictEqual(m.filename, '/t/tick.txt');
+    } finally {
+      await helper.unload();
+    }
+  });
+
   it('server down: the poll fails (Catch, red status); back on the same port: polling recovers without a redeploy', async () => {
     fs.mkdirSync(path.join(root, 'o'));
     s.own(path.join(root, 'o'));
