@@ -158,15 +158,17 @@ export = function (RED: NodeAPI): void {
         return list.filter((e) => e.type === 'file' && matches(pattern, e.name)).map(toMsgEntry);
       });
 
-    /** Download / send / delete or move one event's file. Throws with the msg attached for Catch. */
+    /** Download, send, then delete or move one event's file; a failure goes to Catch with the file's msg and leaves the event uncommitted. */
     const handle = async (ev: WatchEvent<MsgEntry>, dir: string, send: NodeSend): Promise<void> => {
       const msg: NodeMessage = { filename: ev.path, event: ev.event, entry: ev.entry, payload: ev.entry, topic: ev.path };
+      let step = 'send';
       try {
         let gone = false;
         if (ev.event !== 'unlink') {
-          const rel = relativeTo(dir, ev.path);
+          const rel = relativeTo(dir, ev.path).replace(/^\/+/, '');
           if (localFolder) {
-            const local = path.resolve(localFolder, rel.replace(/^\/+/, ''));
+            step = 'download';
+            const local = path.resolve(localFolder, rel);
             if (!isUnder(path.resolve(localFolder), local)) throw inputError(`refusing to write ${rel} outside ${localFolder}`);
             await fsp.mkdir(path.dirname(local), { recursive: true });
             // client.get writes a scratch file and renames it into place once complete
@@ -174,22 +176,25 @@ export = function (RED: NodeAPI): void {
             msg.localFilename = local;
             if (download) msg.payload = await fsp.readFile(local);
           } else if (download) {
+            step = 'download';
             msg.payload = await run((client, jc) => client.getBuffer(ev.path, { signal: jc.signal }));
           }
           if (closing) return;
+          step = 'send';
           send(msg);
           if (afterEmit === 'delete') {
+            step = 'delete';
             await run((client) => client.delete(ev.path));
             gone = true;
           } else if (afterEmit === 'move') {
-            const target = resolveUnder(moveTo(), recursive ? rel : ev.entry.name);
+            const target = resolveUnder(moveTo(), rel);
+            step = `move to ${target}`;
             await run(async (client) => {
               // a file from a subdirectory keeps its place below moveTo
               if (rel.includes('/')) await mkdirp(client, remoteDirname(target));
               await client.rename(ev.path, target);
             });
             gone = true;
-            msg.movedTo = target;
           }
         } else {
           if (closing) return;
@@ -199,9 +204,8 @@ export = function (RED: NodeAPI): void {
       } catch (e) {
         if (closing) return;
         const err = toNodeError(e);
-        const what = ev.event === 'unlink' ? 'send' : download || localFolder ? 'download/act on' : 'act on';
-        const wrapped = new FtpsNodeError(`ftps-watch: could not ${what} ${ev.path} (offered again at the next poll): ${err.message}`, { code: err.code, kind: err.kind, command: err.command, cause: e });
-        node.error(wrapped, msg);
+        const text = `ftps-watch: ${step} failed for ${ev.path} (offered again at the next poll): ${err.message}`;
+        node.error(new FtpsNodeError(text, { code: err.code, kind: err.kind, command: err.command, cause: e }), msg);
       }
     };
 

@@ -197,7 +197,7 @@ for (const kind of KINDS) {
       let p = await r.poll();
       assert.deepStrictEqual(names(p.sent), ['add /mv/job.txt'], 'sent before the move');
       assert.strictEqual(p.errors.length, 1, 'the move failed: no done folder');
-      assert.match(p.errors[0].error.message, /could not .*\/mv\/job\.txt \(offered again at the next poll\)/);
+      assert.match(p.errors[0].error.message, /move to \/mv\/done\/job\.txt failed for \/mv\/job\.txt \(offered again at the next poll\)/);
       assert.strictEqual(p.errors[0].filename, '/mv/job.txt');
       assert.strictEqual(p.failed, null, 'the poll itself worked');
       p = await r.poll();
@@ -207,11 +207,34 @@ for (const kind of KINDS) {
       p = await r.poll();
       assert.deepStrictEqual(names(p.sent), ['add /mv/job.txt']);
       assert.deepStrictEqual(p.errors, []);
-      assert.strictEqual(p.sent[0].movedTo, '/mv/done/job.txt');
       assert.strictEqual(p.sent[0].payload.toString(), 'job');
       assert.ok(!fs.existsSync(file('mv/job.txt')));
       assert.strictEqual(fs.readFileSync(file('mv/done/job.txt'), 'utf8'), 'job');
       assert.deepStrictEqual((await r.poll()).sent, [], 'moved away: no unlink, no repeat');
+    });
+
+    it('a refused download reaches Catch, nothing is sent, and the file is offered again until it works', async function () {
+      if (h.caps(kind).fileOwner === 'root') this.skip(); // pyftpdlib runs as root: it reads any file
+      dir('dl');
+      await load({ path: '/dl', download: true });
+      const r = recorder();
+      await r.poll();
+      s.put('dl/locked.bin', 'secret');
+      fs.chmodSync(file('dl/locked.bin'), 0o000);
+      await r.poll();
+      let p = await r.poll();
+      assert.deepStrictEqual(p.sent, [], 'nothing sent without the content');
+      assert.strictEqual(p.errors.length, 1);
+      assert.match(p.errors[0].error.message, /download failed for \/dl\/locked\.bin \(offered again/);
+      assert.strictEqual(p.errors[0].error.code, 550);
+      p = await r.poll();
+      assert.strictEqual(p.errors.length, 1, 'tried again');
+      fs.chmodSync(file('dl/locked.bin'), 0o644);
+      p = await r.poll();
+      assert.deepStrictEqual(p.errors, []);
+      assert.deepStrictEqual(names(p.sent), ['add /dl/locked.bin']);
+      assert.strictEqual(p.sent[0].payload.toString(), 'secret');
+      assert.deepStrictEqual((await r.poll()).sent, []);
     });
 
     it('delete after emit (saving to a local folder): the file is removed and not reported as unlinked', async () => {
