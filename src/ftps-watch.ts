@@ -61,6 +61,14 @@ function clock(d: Date): string {
 }
 
 export = function (RED: NodeAPI): void {
+  /**
+   * The state of each watch node at its last close. Without a configured
+   * context store Node-RED deletes a node's context whenever the node stops
+   * (a redeploy too), so this carries it over redeploys; a restart needs a
+   * persistent store.
+   */
+  const carried = new Map<string, unknown>();
+
   function FtpsWatch(this: WatchNode, def: WatchDef): void {
     RED.nodes.createNode(this, def);
     const node = this;
@@ -122,12 +130,15 @@ export = function (RED: NodeAPI): void {
         try {
           ctx().get(STATE_KEY, store, (err, value) => {
             if (err) node.warn(`could not read the saved state (${err.message}): starting afresh`);
-            state = new WatchState(restoreState<MsgEntry>(err ? undefined : value, scopeOf(watched)), { events, emitExisting, minAgeMs });
+            const saved = !err && value !== undefined ? value : carried.get(node.id);
+            carried.delete(node.id);
+            state = new WatchState(restoreState<MsgEntry>(saved, scopeOf(watched)), { events, emitExisting, minAgeMs });
             resolve();
           });
         } catch (e) {
           node.warn(`could not read the saved state (${(e as Error).message}): starting afresh`);
-          state = new WatchState(restoreState<MsgEntry>(undefined, scopeOf(watched)), { events, emitExisting, minAgeMs });
+          state = new WatchState(restoreState<MsgEntry>(carried.get(node.id), scopeOf(watched)), { events, emitExisting, minAgeMs });
+          carried.delete(node.id);
           resolve();
         }
       });
@@ -287,7 +298,7 @@ export = function (RED: NodeAPI): void {
       void enqueue(send).then((err) => (err ? done(err) : done()));
     });
 
-    node.on('close', (_removed: boolean, done: () => void) => {
+    node.on('close', (removed: boolean, done: () => void) => {
       closing = true;
       if (timer) clearTimeout(timer);
       aborter.abort(new FtpsNodeError('the node was stopped (flow stopped or redeployed)', { kind: 'aborted' }));
@@ -301,7 +312,12 @@ export = function (RED: NodeAPI): void {
         node.status({});
         done();
       }
-      void chain.then(() => saveState()).then(finish, finish);
+      void chain
+        .then(() => {
+          if (!removed && state) carried.set(node.id, state.data);
+          return saveState();
+        })
+        .then(finish, finish);
     });
   }
 

@@ -350,6 +350,37 @@ describe('ftps-watch: restart and outage (proftpd)', function () {
     }
   });
 
+  it('a redeploy of the watch sends nothing twice (no context store configured: Node-RED drops node context on redeploy)', async () => {
+    fs.mkdirSync(path.join(root, 'rd'));
+    s.own(path.join(root, 'rd'));
+    const creds = { s1: { user: s.user, password: s.password } };
+    // emitExisting: a node that forgot would send a.txt again
+    const flow = flowFor(s, { path: '/rd', emitExisting: true });
+    s.put('rd/a.txt', 'a');
+    await helper.load(NODES, flow, creds);
+    try {
+      let r = recorder();
+      assert.deepStrictEqual(names((await r.poll()).sent), ['add /rd/a.txt']);
+      // a changed watch node: "modified nodes" deploy stops and recreates it
+      const changed = flow.map((n) => (n.id === 'w1' ? { ...n, name: 'renamed' } : n));
+      const started = new Promise((resolve) => {
+        const on = () => {
+          helper._events.off('flows:started', on);
+          resolve();
+        };
+        helper._events.on('flows:started', on);
+      });
+      await helper._redNodes.setFlows(changed, creds, 'nodes');
+      await started;
+      assert.strictEqual(helper.getNode('w1').name, 'renamed', 'a new node');
+      r = recorder();
+      assert.deepStrictEqual((await r.poll()).sent, []);
+      assert.deepStrictEqual((await r.poll()).sent, []);
+    } finally {
+      await helper.unload();
+    }
+  });
+
   it('polls on its own every interval (no input needed)', async () => {
     fs.mkdirSync(path.join(root, 't'));
     s.own(path.join(root, 't'));
