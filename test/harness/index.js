@@ -684,7 +684,7 @@ function configPyftpdlib(ctx) {
 const CONFIG = { vsftpd: configVsftpd, proftpd: configProftpd, pureftpd: configPureftpd, pyftpdlib: configPyftpdlib };
 
 /**
- * Start a server. opts: { mode, cert, requireTls, pasvAddress, helpDisabled, root, tls13, clientCert } (see README.md).
+ * Start a server. opts: { mode, cert, requireTls, pasvAddress, helpDisabled, root, tls13, clientCert, port } (see README.md).
  * Resolves with a handle { kind, mode, host, port, user, password, root, homeIsRoot, ca, pid, log(), stop(), ... }.
  */
 async function startServer(kind, opts = {}) {
@@ -723,7 +723,8 @@ async function startServer(kind, opts = {}) {
       fs.mkdirSync(root, { mode: 0o755 });
     }
     if (owner) chownTree(root, owner.uid, owner.gid);
-    const base = await allocBlock(1 + PASV_COUNT);
+    // opts.port: the same control port (and passive block) again, e.g. to restart a stopped server
+    const base = opts.port || await allocBlock(1 + PASV_COUNT);
     const ctx = {
       kind, mode, opts, dir, root, owner, certs: c, t0,
       port: base, pasvMin: base + 1, pasvMax: base + PASV_COUNT,
@@ -734,7 +735,7 @@ async function startServer(kind, opts = {}) {
     } catch (e) {
       lastErr = e;
       try { fs.rmSync(dir, { recursive: true, force: true }); } catch (e2) { /* ignore */ }
-      if (!e.portClash) throw e;
+      if (!e.portClash || opts.port) throw e;
     }
   }
   throw lastErr;

@@ -12,7 +12,7 @@ const path = require('node:path');
 
 const ROOT = path.join(__dirname, '..', '..');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const ACTION_TYPES = ['ftps-list', 'ftps-get', 'ftps-put', 'ftps-xput', 'ftps-mdtm', 'ftps-site', 'ftps-quot', 'ftps-ops'];
+const ACTION_TYPES = ['ftps-list', 'ftps-get', 'ftps-put', 'ftps-xput', 'ftps-mdtm', 'ftps-site', 'ftps-quot', 'ftps-ops', 'ftps-watch'];
 
 function playwright() {
   try {
@@ -169,6 +169,15 @@ describe('editor (headless chromium)', function () {
       return out;
     });
     assert.deepStrictEqual(r, { to: false, rec: false, toRename: true, recRmdir: true });
+    // ftps-watch: "move to" only for afterEmit "move"
+    r = await openAndCheck('e8', () => {
+      const v = (s) => { const e = document.querySelector(s); return !!e && e.offsetParent !== null; };
+      const out = { moveTo: v('.ftps-watch-move') };
+      $('#node-input-afterEmit').val('move').trigger('change');
+      out.moveToAfter = v('.ftps-watch-move');
+      return out;
+    });
+    assert.deepStrictEqual(r, { moveTo: false, moveToAfter: true });
     // the others simply open and close
     for (const id of ['e0', 'e3', 'e4', 'e5', 'e6']) await openAndCheck(id, () => true);
     assert.deepStrictEqual(errors, []);

@@ -10,7 +10,7 @@ const { execFileSync } = require('node:child_process');
 
 const ROOT = path.join(__dirname, '..', '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-const TYPES = ['ftps-server', 'ftps-list', 'ftps-get', 'ftps-put', 'ftps-xput', 'ftps-mdtm', 'ftps-site', 'ftps-quot', 'ftps-ops'];
+const TYPES = ['ftps-server', 'ftps-list', 'ftps-get', 'ftps-put', 'ftps-xput', 'ftps-mdtm', 'ftps-site', 'ftps-quot', 'ftps-ops', 'ftps-watch'];
 const ACTION_TYPES = TYPES.slice(1);
 
 const read = (...p) => fs.readFileSync(path.join(ROOT, ...p), 'utf8');
@@ -46,7 +46,10 @@ const CONTRACT = {
   'ftps-site': ['server', 'name', 'command', 'commandType'],
   'ftps-quot': ['server', 'name', 'command', 'commandType'],
   'ftps-ops': ['server', 'name', 'path', 'pathType', 'operation', 'to', 'toType', 'recursive'],
+  'ftps-watch': ['server', 'name', 'path', 'pattern', 'recursive', 'interval', 'emitExisting', 'events', 'download', 'afterEmit', 'moveTo'],
 };
+// a trigger node: its path is a plain directory (default "/"), not a TypedInput
+const TRIGGER_TYPES = ['ftps-watch'];
 
 describe('package files (editor, help, locales, icons, examples)', function () {
   it('package.json lists every node with its .js and .html', () => {
@@ -73,11 +76,19 @@ describe('package files (editor, help, locales, icons, examples)', function () {
       assert.ok(!defaults.includes('type'), `${t}: no property named "type"`);
       if (t !== 'ftps-server') {
         assert.match(def, /server: \{ value: "", type: "ftps-server", required: true \}/);
-        for (const f of ['path', 'command']) {
-          if (defaults.includes(f)) assert.ok(defaults.includes(`${f}Type`), `${t}: ${f} stored with ${f}Type`);
+        if (TRIGGER_TYPES.includes(t)) {
+          assert.match(def, /path: \{ value: "\/" \}/);
+          assert.match(def, /interval: \{ value: 60,/);
+          assert.match(def, /events: \{ value: "add,change" \}/);
+          assert.match(def, /afterEmit: \{ value: "keep" \}/);
+          assert.match(def, /emitExisting: \{ value: false \}/);
+        } else {
+          for (const f of ['path', 'command']) {
+            if (defaults.includes(f)) assert.ok(defaults.includes(`${f}Type`), `${t}: ${f} stored with ${f}Type`);
+          }
+          if (defaults.includes('path')) assert.match(def, /path: \{ value: "filename"/);
+          if (defaults.includes('path')) assert.match(def, /pathType: \{ value: "msg" \}/);
         }
-        if (defaults.includes('path')) assert.match(def, /path: \{ value: "filename"/);
-        if (defaults.includes('path')) assert.match(def, /pathType: \{ value: "msg" \}/);
         if (defaults.includes('localFilename')) assert.match(def, /localFilename: \{ value: "localFilename"/);
         const icon = /icon: "([^"]+)"/.exec(def)[1];
         assert.ok(fs.existsSync(path.join(ROOT, 'icons', icon)), `icons/${icon}`);

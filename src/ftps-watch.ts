@@ -1,0 +1,325 @@
+/**
+ * ftps-watch: poll a remote directory and send one message per file that
+ * arrived, changed or (optionally) went away, once it stopped growing.
+ * The change detection lives in nodes/watch-state.ts; this file does the
+ * polling, the actions (download, delete, move), status, backoff and
+ * keeping the state in the node's context.
+ */
+import * as path from 'node:path';
+import { promises as fsp } from 'node:fs';
+import { setMaxListeners } from 'node:events';
+import { assertSafeArgument } from './lib';
+import type { FtpsClient } from './lib';
+import { ActionDef, choice, ClientJob, flagOpt, FtpsNodeError, inputError, ServerNode, ServerUser, toNodeError } from './nodes/action';
+import { LIST_METHODS, listDir, matches, MsgEntry, relativeTo, toMsgEntry, walk } from './nodes/listing';
+import type { Node, NodeAPI, NodeDone, NodeMessage, NodeSend } from './nodes/red';
+import { mkdirp, remoteDirname } from './nodes/remote-fs';
+import { backoffMs, EVENT_SETS, restoreState, WatchEvent, WatchState } from './nodes/watch-state';
+
+interface WatchDef extends ActionDef {
+  path?: string;
+  pattern?: string;
+  recursive?: boolean | string;
+  interval?: number | string;
+  emitExisting?: boolean | string;
+  events?: string;
+  download?: boolean | string;
+  afterEmit?: string;
+  moveTo?: string;
+  /** Extensions. Seconds a file must be old before it is sent. */
+  minAge?: number | string;
+  /** Save each file under this local folder (msg.localFilename). */
+  localFolder?: string;
+  /** Context store for the state ('' = the default store). */
+  store?: string;
+  method?: string;
+}
+
+interface ContextStore {
+  get(key: string, store: string | undefined, cb: (err: Error | null | undefined, value: unknown) => void): void;
+  set(key: string, value: unknown, store: string | undefined, cb: (err?: Error | null) => void): void;
+}
+
+type WatchNode = Node & { context(): ContextStore };
+
+const STATE_KEY = 'ftpsWatch';
+
+/** "/in" + "done" → "/in/done"; an absolute moveTo stays as it is. */
+function resolveUnder(base: string, p: string): string {
+  if (p.startsWith('/')) return p;
+  if (base === '' || base === '.') return p;
+  return `${base.replace(/\/+$/, '')}/${p}`;
+}
+
+function isUnder(dir: string, p: string): boolean {
+  const d = dir.replace(/\/+$/, '');
+  return d !== '' && (p === d || p.startsWith(`${d}/`));
+}
+
+function clock(d: Date): string {
+  return d.toTimeString().slice(0, 8);
+}
+
+export = function (RED: NodeAPI): void {
+  /**
+   * The state of each watch node at its last close. Without a configured
+   * context store Node-RED deletes a node's context whenever the node stops
+   * (a redeploy too), so this carries it over redeploys; a restart needs a
+   * persistent store.
+   */
+  const carried = new Map<string, unknown>();
+
+  function FtpsWatch(this: WatchNode, def: WatchDef): void {
+    RED.nodes.createNode(this, def);
+    const node = this;
+    const server = def.server ? (RED.nodes.getNode(def.server) as ServerNode | null | undefined) : undefined;
+    const pattern = String(def.pattern ?? '').trim();
+    const recursive = flagOpt(def.recursive, false);
+    const intervalS = Number(def.interval);
+    const intervalMs = Number.isFinite(intervalS) && intervalS > 0 ? intervalS * 1000 : 60_000;
+    const events = EVENT_SETS[choice(def.events, ['add', 'add,change', 'add,change,unlink'], 'add,change')];
+    const download = flagOpt(def.download, false);
+    const afterEmit = choice(def.afterEmit, ['keep', 'delete', 'move'], 'keep');
+    const moveToRaw = String(def.moveTo ?? '').trim();
+    const minAgeS = Number(def.minAge);
+    const minAgeMs = Number.isFinite(minAgeS) && minAgeS > 0 ? minAgeS * 1000 : 0;
+    const localFolder = String(def.localFolder ?? '').trim();
+    const store = String(def.store ?? '').trim() || undefined;
+    const method = choice(def.method, LIST_METHODS.filter((m) => m !== 'nlst'), 'auto');
+    const emitExisting = flagOpt(def.emitExisting, false);
+
+    let watched = String(def.path ?? '').trim() || '/';
+    const aborter = new AbortController();
+    setMaxListeners(0, aborter.signal);
+    let closing = false;
+    let failures = 0;
+    let timer: NodeJS.Timeout | undefined;
+    let state: WatchState<MsgEntry> | undefined;
+    let chain: Promise<unknown> = Promise.resolve();
+
+    const scopeOf = (dir: string): string => JSON.stringify([dir, pattern, recursive]);
+    const moveTo = (): string => resolveUnder(watched, moveToRaw);
+
+    let configError: string | undefined;
+    try {
+      assertSafeArgument(watched, 'path');
+      if (moveToRaw) assertSafeArgument(moveToRaw, 'moveTo');
+      if (afterEmit === 'move' && !moveToRaw) configError = 'afterEmit is "move" but no moveTo directory is set';
+    } catch (e) {
+      configError = (e as Error).message;
+    }
+
+    const user: ServerUser = {
+      id: node.id,
+      // the watch shows its own polls; only a failed connection is worth showing in between
+      serverStatus: (s) => {
+        if (s.fill === 'red') node.status(s);
+      },
+    };
+    if (server && typeof server.register === 'function') server.register(user);
+
+    const run = <T>(job: ClientJob<T>): Promise<T> => {
+      if (!server || typeof server.run !== 'function') return Promise.reject(inputError('no ftps-server configured: open the node and choose a server'));
+      return server.run(job, { signal: aborter.signal });
+    };
+
+    const ctx = (): ContextStore => node.context();
+
+    const loadState = (): Promise<void> =>
+      new Promise((resolve) => {
+        try {
+          ctx().get(STATE_KEY, store, (err, value) => {
+            if (err) node.warn(`could not read the saved state (${err.message}): starting afresh`);
+            const saved = !err && value !== undefined ? value : carried.get(node.id);
+            carried.delete(node.id);
+            state = new WatchState(restoreState<MsgEntry>(saved, scopeOf(watched)), { events, emitExisting, minAgeMs });
+            resolve();
+          });
+        } catch (e) {
+          node.warn(`could not read the saved state (${(e as Error).message}): starting afresh`);
+          state = new WatchState(restoreState<MsgEntry>(carried.get(node.id), scopeOf(watched)), { events, emitExisting, minAgeMs });
+          carried.delete(node.id);
+          resolve();
+        }
+      });
+
+    const saveState = (): Promise<void> =>
+      new Promise((resolve) => {
+        if (!state) return resolve();
+        try {
+          ctx().set(STATE_KEY, state.data, store, (err) => {
+            if (err) node.warn(`could not save the state: ${err.message}`);
+            resolve();
+          });
+        } catch (e) {
+          node.warn(`could not save the state: ${(e as Error).message}`);
+          resolve();
+        }
+      });
+
+    /** The files below the watched path that the pattern selects, as ftps-list gives them. */
+    const snapshot = (dir: string): Promise<MsgEntry[]> =>
+      run(async (client: FtpsClient, jc) => {
+        if (recursive) {
+          const skip = afterEmit === 'move' ? moveTo() : '';
+          const all = await walk(client, dir, method, jc.signal);
+          return all.filter((w) => w.entry.type === 'file' && !isUnder(skip, w.entry.path) && matches(pattern, w.rel)).map((w) => toMsgEntry(w.entry));
+        }
+        const list = await listDir(client, dir, method, jc.signal);
+        return list.filter((e) => e.type === 'file' && matches(pattern, e.name)).map(toMsgEntry);
+      });
+
+    /** Download, send, then delete or move one event's file; a failure goes to Catch with the file's msg and leaves the event uncommitted. */
+    const handle = async (ev: WatchEvent<MsgEntry>, dir: string, send: NodeSend): Promise<void> => {
+      const msg: NodeMessage = { filename: ev.path, event: ev.event, entry: ev.entry, payload: ev.entry, topic: ev.path };
+      let step = 'send';
+      try {
+        let gone = false;
+        if (ev.event !== 'unlink') {
+          const rel = relativeTo(dir, ev.path).replace(/^\/+/, '');
+          if (localFolder) {
+            step = 'download';
+            const local = path.resolve(localFolder, rel);
+            if (!isUnder(path.resolve(localFolder), local)) throw inputError(`refusing to write ${rel} outside ${localFolder}`);
+            await fsp.mkdir(path.dirname(local), { recursive: true });
+            // client.get writes a scratch file and renames it into place once complete
+            await run((client, jc) => client.get(ev.path, local, { signal: jc.signal, onProgress: (p) => p.bytes > 0 && jc.commit() }));
+            msg.localFilename = local;
+            if (download) msg.payload = await fsp.readFile(local);
+          } else if (download) {
+            step = 'download';
+            msg.payload = await run((client, jc) => client.getBuffer(ev.path, { signal: jc.signal }));
+          }
+          if (closing) return;
+          step = 'send';
+          send(msg);
+          if (afterEmit === 'delete') {
+            step = 'delete';
+            await run((client) => client.delete(ev.path));
+            gone = true;
+          } else if (afterEmit === 'move') {
+            const target = resolveUnder(moveTo(), rel);
+            step = `move to ${target}`;
+            await run(async (client) => {
+              // a file from a subdirectory keeps its place below moveTo
+              if (rel.includes('/')) await mkdirp(client, remoteDirname(target));
+              await client.rename(ev.path, target);
+            });
+            gone = true;
+          }
+        } else {
+          if (closing) return;
+          send(msg);
+        }
+        state?.commit(ev, gone);
+      } catch (e) {
+        if (closing) return;
+        const err = toNodeError(e);
+        const text = `ftps-watch: ${step} failed for ${ev.path} (offered again at the next poll): ${err.message}`;
+        node.error(new FtpsNodeError(text, { code: err.code, kind: err.kind, command: err.command, cause: e }), msg);
+      }
+    };
+
+    /** One poll; resolves with the error when it failed (already shown). */
+    const poll = async (send: NodeSend): Promise<Error | undefined> => {
+      if (closing) return undefined;
+      if (configError) {
+        node.status({ fill: 'red', shape: 'ring', text: configError });
+        return inputError(configError);
+      }
+      if (!state) await loadState();
+      const st = state as WatchState<MsgEntry>;
+      const dir = watched;
+      if (st.data.scope !== scopeOf(dir)) st.data = restoreState<MsgEntry>(undefined, scopeOf(dir));
+      let files: MsgEntry[];
+      try {
+        files = await snapshot(dir);
+      } catch (e) {
+        if (closing) return undefined;
+        const err = toNodeError(e);
+        failures += 1;
+        if (failures === 1) node.warn(`ftps-watch: polling ${dir} failed, retrying with backoff: ${err.message}`);
+        const m = err.message.replace(/\s+/g, ' ');
+        node.status({ fill: 'red', shape: 'ring', text: `${clock(new Date())} ${m.length > 40 ? `${m.slice(0, 39)}…` : m}` });
+        return err;
+      }
+      if (failures > 0) node.log(`ftps-watch: polling ${dir} works again`);
+      failures = 0;
+      const due = st.poll(files, Date.now());
+      for (const ev of due) {
+        if (closing) break;
+        await handle(ev, dir, send);
+      }
+      await saveState();
+      if (!closing) {
+        const sent = due.length > 0 ? `, ${due.length} event${due.length === 1 ? '' : 's'}` : '';
+        node.status({ fill: 'green', shape: 'dot', text: `${clock(new Date())} · ${files.length} file${files.length === 1 ? '' : 's'}${sent}` });
+      }
+      return undefined;
+    };
+
+    /** Polls never overlap: each waits for the one before. */
+    const enqueue = (send: NodeSend): Promise<Error | undefined> => {
+      const p = chain.then(() => poll(send));
+      chain = p.catch(() => undefined);
+      return p;
+    };
+
+    const schedule = (): void => {
+      if (closing) return;
+      const delay = backoffMs(intervalMs, failures);
+      timer = setTimeout(() => {
+        timer = undefined;
+        void enqueue((m) => node.send(m as NodeMessage)).then(schedule, schedule);
+      }, delay);
+    };
+
+    if (configError) {
+      // nothing to poll until the node is fixed and redeployed; an input msg gets the error
+      node.status({ fill: 'red', shape: 'ring', text: configError });
+    } else if (!server || typeof server.run !== 'function') {
+      node.status({ fill: 'red', shape: 'ring', text: 'no server' });
+    } else {
+      // the first poll at once: it lays down the baseline (or sends what is there with emitExisting)
+      void enqueue((m) => node.send(m as NodeMessage)).then(schedule, schedule);
+    }
+
+    node.on('input', (msg: NodeMessage, send: NodeSend, done: NodeDone) => {
+      const p = typeof msg.path === 'string' && msg.path !== '' ? msg.path : typeof msg.filename === 'string' && msg.filename !== '' ? msg.filename : undefined;
+      if (p !== undefined) {
+        try {
+          assertSafeArgument(p, 'path');
+        } catch (e) {
+          done(toNodeError(e));
+          return;
+        }
+        watched = p;
+      }
+      void enqueue(send).then((err) => (err ? done(err) : done()));
+    });
+
+    node.on('close', (removed: boolean, done: () => void) => {
+      closing = true;
+      if (timer) clearTimeout(timer);
+      aborter.abort(new FtpsNodeError('the node was stopped (flow stopped or redeployed)', { kind: 'aborted' }));
+      if (server && typeof server.deregister === 'function') server.deregister(user);
+      let finished = false;
+      const guard = setTimeout(finish, 10_000);
+      function finish(): void {
+        if (finished) return;
+        finished = true;
+        clearTimeout(guard);
+        node.status({});
+        done();
+      }
+      void chain
+        .then(() => {
+          if (!removed && state) carried.set(node.id, state.data);
+          return saveState();
+        })
+        .then(finish, finish);
+    });
+  }
+
+  RED.nodes.registerType('ftps-watch', FtpsWatch);
+};
