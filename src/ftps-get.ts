@@ -1,7 +1,7 @@
 /** ftps-get: download a remote file into msg.payload (Buffer or string), a local file, or a series of chunk messages. */
 import { Writable } from 'node:stream';
 import type { TransferType } from './lib';
-import { ActionDef, choice, flagOpt, ftpsInfo, optionalFlag, readPath, setupAction, transferSummary, typedField, withResult } from './nodes/action';
+import { ActionDef, choice, flagOpt, ftpsInfo, optionalFlag, readPath, setupAction, transferSummary, transferTypeOf, typedField, withResult } from './nodes/action';
 import type { Node, NodeAPI, NodeMessage } from './nodes/red';
 
 interface GetDef extends ActionDef {
@@ -27,13 +27,14 @@ export = function (RED: NodeAPI): void {
     const pathField = typedField(def, 'path', 'filename', 'msg');
     const localField = typedField(def, 'localFilename', 'localFilename', 'msg');
     const output = choice<Output>(def.output, ['buffer', 'utf8', 'file', 'chunks'], 'buffer');
-    const type = choice<TransferType>(def.transferType, ['binary', 'ascii'], 'binary');
+    const nodeType = choice<TransferType>(def.transferType, ['binary', 'ascii'], 'binary');
     const resume = flagOpt(def.resume, false);
     const preserveTimestamp = optionalFlag(def.preserveTimestamp);
     const chunkSize = Math.max(1024, Math.floor(Number(def.chunkSize) || 65536));
 
     setupAction(RED, node, def, async (msg, io) => {
       const remote = await readPath(io, msg, pathField, 'remote path', true);
+      const type = transferTypeOf(msg, nodeType);
 
       if (output === 'file') {
         const local = await readPath(io, msg, localField, 'local file name', true);

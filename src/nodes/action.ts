@@ -5,7 +5,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import { assertSafeArgument } from '../lib';
-import type { FtpsClient, Progress, Reply } from '../lib';
+import type { FtpsClient, Progress, Reply, TransferType } from '../lib';
 import type { Node, NodeAPI, NodeDef, NodeDone, NodeMessage, NodeSend, NodeStatus } from './red';
 import type { JobContext } from './session-pool';
 
@@ -184,6 +184,17 @@ export function optionalFlag(v: unknown): boolean | undefined {
 export function flagOpt(v: unknown, dflt: boolean): boolean {
   const f = optionalFlag(v);
   return f === undefined ? dflt : f;
+}
+
+/**
+ * The transfer type of one message: the contract's option is called `type`,
+ * but `type` is every node's own type in a flow, so the node stores it as
+ * `transferType`; `msg.type` overrides it per message when it is exactly
+ * "binary" or "ascii" (anything else, e.g. a type some other node left on
+ * the msg, is ignored).
+ */
+export function transferTypeOf(msg: NodeMessage, nodeDefault: TransferType): TransferType {
+  return msg.type === 'binary' || msg.type === 'ascii' ? msg.type : nodeDefault;
 }
 
 export function choice<T extends string>(v: unknown, allowed: readonly T[], dflt: T): T {
