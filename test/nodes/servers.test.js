@@ -104,6 +104,7 @@ for (const kind of h.KINDS) {
         assert.match(byName['a.csv'].modified, ISO);
         assert.strictEqual(byName.sub.type, 'dir');
         assert.strictEqual(typeof byName['a.csv'].raw, 'string');
+        assert.ok('permissions' in byName['a.csv']);
         assert.strictEqual(m.ftps.code, 226);
         const r = await call('n2', { filename: '/list' });
         assert.deepStrictEqual(r.payload.map((e) => e.path).sort(), ['/list/a.csv', '/list/sub/c.csv']);
@@ -143,6 +144,18 @@ for (const kind of h.KINDS) {
             [100000, 100000, 100000, data.length - 300000],
           );
           assert.strictEqual(parts[3].parts.count, 4);
+          assert.deepStrictEqual(
+            parts.map((p) => p.ftps.bytes),
+            [100000, 200000, 300000, data.length],
+            'every chunk carries msg.ftps with the bytes so far',
+          );
+          assert.deepStrictEqual(
+            parts.map((p) => p.ftps.code),
+            [150, 150, 150, 226],
+            'in progress, then the final reply',
+          );
+          assert.strictEqual(parts[3].ftps.code, 226);
+          assert.strictEqual(typeof parts[3].ftps.ms, 'number');
           assert.ok(Buffer.concat(parts.map((p) => p.payload)).equals(data));
         } finally {
           fs.rmSync(dir, { recursive: true, force: true });
