@@ -86,7 +86,7 @@ describe('package files (editor, help, locales, icons, examples)', function () {
       } else {
         assert.match(def, /user: \{ type: "text" \}/);
         assert.match(def, /password: \{ type: "password" \}/);
-        assert.match(def, /tls: \{ type: "tls-config", required: false \}/);
+        assert.match(def, /tls: \{ value: "", type: "tls-config", required: false \}/);
       }
       const en = catalog('en-US', t);
       const de = catalog('de', t);
