@@ -93,7 +93,11 @@ for (const kind of h.KINDS) {
         s.put('list/a.csv', 'a,b\n1,2\n');
         s.put('list/b.txt', 'hello');
         s.put('list/sub/c.csv', 'x\n');
-        await load([{ id: 'n1', type: 'ftps-list' }, { id: 'n2', type: 'ftps-list', pattern: '**/*.csv', recursive: true }]);
+        await load([
+          { id: 'n1', type: 'ftps-list' },
+          { id: 'n2', type: 'ftps-list', pattern: '**/*.csv', recursive: true },
+          { id: 'n3', type: 'ftps-list', path: '', pathType: 'str' },
+        ]);
         const m = await call('n1', { filename: '/list', keep: 1 });
         assert.strictEqual(m.keep, 1);
         const byName = Object.fromEntries(m.payload.map((e) => [e.name, e]));
@@ -108,6 +112,9 @@ for (const kind of h.KINDS) {
         assert.strictEqual(m.ftps.code, 226);
         const r = await call('n2', { filename: '/list' });
         assert.deepStrictEqual(r.payload.map((e) => e.path).sort(), ['/list/a.csv', '/list/sub/c.csv']);
+        // an empty path lists the session's current directory (the login directory, here the root)
+        const home = await call('n3', { filename: '/list/sub' });
+        assert.ok(home.payload.some((e) => e.name === 'list' && e.type === 'dir'), JSON.stringify(home.payload.map((e) => e.name)));
       });
 
       it('ftps-get: buffer, utf8, local file (no scratch file left), chunks', async () => {
@@ -271,6 +278,9 @@ for (const kind of h.KINDS) {
         assert.strictEqual(m.ftps.code, 200);
         assert.strictEqual(m.payload, m.ftps.message);
         assert.strictEqual(fs.statSync(file('site/t.txt')).mode & 0o777, 0o600);
+        // SITE fails on a 4xx/5xx reply (unlike quot): Catch, with the code
+        const e = await caughtError(call('s2', { payload: 'NOSUCHSITECMD x' }));
+        assert.ok(e.code >= 400 && e.code < 600, `reply code ${e.code}`);
       });
 
       it('ftps-quot: replies are output, 5xx included; data commands are refused', async () => {
