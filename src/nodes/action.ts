@@ -106,6 +106,8 @@ export function typedField(def: NodeDef, field: string, dfltValue: string, dfltT
   const v = def[field];
   const t = def[`${field}Type`];
   const value = v === undefined || v === null ? '' : String(v);
+  // a type without its value ("pathType": "msg" alone) means the default msg property, not msg[""]
+  if (t === 'msg' && value === '' && dfltType === 'msg') return { value: dfltValue, type: 'msg' };
   if (typeof t === 'string' && t !== '') return { value, type: t };
   if (value !== '') return { value, type: 'str' };
   return { value: dfltValue, type: dfltType };
