@@ -6,7 +6,8 @@
     /**
      * A TypedInput field stored as <field> + <field>Type. A flow without the
      * pair gets what the runtime uses: msg.<msgDefault> when the field is
-     * empty, else the field as a plain string.
+     * empty, else the field as a plain string; a "msg" type without a
+     * property also means msg.<msgDefault>.
      */
     function typedField(node, field, msgDefault, types) {
         var input = $("#node-input-" + field);
@@ -18,6 +19,8 @@
             } else {
                 typeInput.val("str");
             }
+        } else if (node[field + "Type"] === "msg" && !node[field]) {
+            input.val(msgDefault);
         }
         input.typedInput({ default: "msg", types: types || TYPES, typeField: "#node-input-" + field + "Type" });
     }

@@ -1,7 +1,7 @@
 /** ftps-get: download a remote file into msg.payload (Buffer or string), a local file, or a series of chunk messages. */
 import { Writable } from 'node:stream';
 import type { TransferType } from './lib';
-import { ActionDef, choice, flagOpt, ftpsInfo, optionalFlag, readPath, setupAction, transferSummary, typedField, withResult } from './nodes/action';
+import { ActionDef, choice, flagOpt, FtpsInfo, ftpsInfo, optionalFlag, readPath, setupAction, transferSummary, transferTypeOf, typedField, withResult } from './nodes/action';
 import type { Node, NodeAPI, NodeMessage } from './nodes/red';
 
 interface GetDef extends ActionDef {
@@ -27,13 +27,14 @@ export = function (RED: NodeAPI): void {
     const pathField = typedField(def, 'path', 'filename', 'msg');
     const localField = typedField(def, 'localFilename', 'localFilename', 'msg');
     const output = choice<Output>(def.output, ['buffer', 'utf8', 'file', 'chunks'], 'buffer');
-    const type = choice<TransferType>(def.transferType, ['binary', 'ascii'], 'binary');
+    const nodeType = choice<TransferType>(def.transferType, ['binary', 'ascii'], 'binary');
     const resume = flagOpt(def.resume, false);
     const preserveTimestamp = optionalFlag(def.preserveTimestamp);
     const chunkSize = Math.max(1024, Math.floor(Number(def.chunkSize) || 65536));
 
     setupAction(RED, node, def, async (msg, io) => {
       const remote = await readPath(io, msg, pathField, 'remote path', true);
+      const type = transferTypeOf(msg, nodeType);
 
       if (output === 'file') {
         const local = await readPath(io, msg, localField, 'local file name', true);
@@ -57,20 +58,26 @@ export = function (RED: NodeAPI): void {
       if (output === 'chunks') {
         const id = RED.util.generateId();
         let index = 0;
-        let held: Buffer | null = null;
+        let held: { data: Buffer; ftps: FtpsInfo } | null = null;
         let buf: Buffer[] = [];
         let bufLen = 0;
-        const chunkMsg = (data: Buffer, i: number): NodeMessage => {
+        let sent = 0;
+        // every chunk carries msg.ftps; before the final reply it is RFC 959's "150 about to open data
+        // connection" state (the client exposes final replies only) with the bytes up to the chunk's end
+        const inProgress = (bytes: number): FtpsInfo => ftpsInfo({ code: 150, message: 'transfer in progress' }, { bytes });
+        const chunkMsg = (data: Buffer, i: number, ftps: FtpsInfo): NodeMessage => {
           const m = RED.util.cloneMessage(msg);
           m.payload = data;
           m.filename = remote;
           m.parts = { id, index: i, type: 'buffer', ch: '' };
+          m.ftps = ftps;
           return m;
         };
         const emit = (data: Buffer): void => {
-          // one chunk is held back so the last one can carry parts.count and msg.ftps
-          if (held) io.sendNow(chunkMsg(held, index++));
-          held = data;
+          // one chunk is held back so the last one can carry parts.count and the final msg.ftps
+          if (held) io.sendNow(chunkMsg(held.data, index++, held.ftps));
+          sent += data.length;
+          held = { data, ftps: inProgress(sent) };
         };
         const r = await io.run((client, ctx) => {
           // a retry starts the file over: chunks already sent commit the job, so it is never retried
@@ -90,9 +97,11 @@ export = function (RED: NodeAPI): void {
           return client.get(remote, sink, { type, signal: ctx.signal, onProgress: io.progress('get', ctx) });
         });
         if (bufLen > 0) emit(Buffer.concat(buf));
-        const last = chunkMsg(held ?? Buffer.alloc(0), index);
+        const final = ftpsInfo(r.reply, { bytes: r.bytes, ms: r.ms });
+        // assigned in emit(), which the compiler does not follow
+        const lastChunk = held as { data: Buffer } | null;
+        const last = chunkMsg(lastChunk ? lastChunk.data : Buffer.alloc(0), index, final);
         (last.parts as Record<string, unknown>).count = index + 1;
-        last.ftps = ftpsInfo(r.reply, { bytes: r.bytes, ms: r.ms });
         return { out: last, summary: transferSummary(r.bytes, r.ms) };
       }
 

@@ -5,7 +5,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import { assertSafeArgument } from '../lib';
-import type { FtpsClient, Progress, Reply } from '../lib';
+import type { FtpsClient, Progress, Reply, TransferType } from '../lib';
 import type { Node, NodeAPI, NodeDef, NodeDone, NodeMessage, NodeSend, NodeStatus } from './red';
 import type { JobContext } from './session-pool';
 
@@ -106,6 +106,8 @@ export function typedField(def: NodeDef, field: string, dfltValue: string, dfltT
   const v = def[field];
   const t = def[`${field}Type`];
   const value = v === undefined || v === null ? '' : String(v);
+  // a type without its value ("pathType": "msg" alone) means the default msg property, not msg[""]
+  if (t === 'msg' && value === '' && dfltType === 'msg') return { value: dfltValue, type: 'msg' };
   if (typeof t === 'string' && t !== '') return { value, type: t };
   if (value !== '') return { value, type: 'str' };
   return { value: dfltValue, type: dfltType };
@@ -184,6 +186,17 @@ export function optionalFlag(v: unknown): boolean | undefined {
 export function flagOpt(v: unknown, dflt: boolean): boolean {
   const f = optionalFlag(v);
   return f === undefined ? dflt : f;
+}
+
+/**
+ * The transfer type of one message: the contract's option is called `type`,
+ * but `type` is every node's own type in a flow, so the node stores it as
+ * `transferType`; `msg.type` overrides it per message when it is exactly
+ * "binary" or "ascii" (anything else, e.g. a type some other node left on
+ * the msg, is ignored).
+ */
+export function transferTypeOf(msg: NodeMessage, nodeDefault: TransferType): TransferType {
+  return msg.type === 'binary' || msg.type === 'ascii' ? msg.type : nodeDefault;
 }
 
 export function choice<T extends string>(v: unknown, allowed: readonly T[], dflt: T): T {

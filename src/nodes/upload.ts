@@ -11,6 +11,7 @@ import {
   optionalFlag,
   readPath,
   transferSummary,
+  transferTypeOf,
   typedField,
   withResult,
 } from './action';
@@ -64,7 +65,7 @@ export function uploadHandler(def: UploadDef, xput: boolean): (msg: NodeMessage,
   const fromFile = def.source === 'file';
   const mode: UploadMode = xput ? 'overwrite' : choice<UploadMode>(def.mode, ['overwrite', 'append', 'unique'], 'overwrite');
   const resume = !xput && mode !== 'unique' && flagOpt(def.resume, false);
-  const type = choice<TransferType>(def.transferType, ['binary', 'ascii'], 'binary');
+  const nodeType = choice<TransferType>(def.transferType, ['binary', 'ascii'], 'binary');
   const preserveTimestamp = optionalFlag(def.preserveTimestamp);
   const mkdirs = flagOpt(def.mkdirs, false);
   const scratch: ScratchOptions = {};
@@ -77,6 +78,7 @@ export function uploadHandler(def: UploadDef, xput: boolean): (msg: NodeMessage,
 
   return async (msg, io) => {
     const remote = await readPath(io, msg, pathField, 'remote path', mode !== 'unique');
+    const type = transferTypeOf(msg, nodeType);
     let source: UploadSource;
     if (fromFile) source = await readPath(io, msg, localField, 'local file name', true);
     else source = payloadBytes(msg.payload);

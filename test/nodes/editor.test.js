@@ -183,7 +183,7 @@ describe('editor (headless chromium)', function () {
     assert.deepStrictEqual(errors, []);
   });
 
-  it('the ftps-server dialog opens with its four tabs; password is a password field', async () => {
+  it('the ftps-server dialog opens with its four tabs (Connection, Security, Data connection, Advanced); password is a password field', async () => {
     await page.evaluate(() => RED.editor.editConfig('', 'ftps-server', 'srv'));
     await page.waitForSelector('#node-config-dialog-ok', { state: 'visible' });
     await page.waitForTimeout(200);
@@ -192,10 +192,29 @@ describe('editor (headless chromium)', function () {
       pwType: $('#node-config-input-password').attr('type'),
       host: $('#node-config-input-host').val(),
       tlsSelect: $('#node-config-input-tls').is('select'),
+      labels: $('#node-config-ftps-server-tabs li').map((i, e) => $(e).text().trim()).get(),
+      groups: Object.fromEntries(
+        ['connection', 'security', 'data', 'advanced'].map((t) => [
+          t,
+          $(`#ftps-server-tab-${t}`)
+            .find('input[id^="node-config-input-"], select[id^="node-config-input-"]')
+            .map((i, e) => e.id.replace('node-config-input-', ''))
+            .get(),
+        ]),
+      ),
     }));
     await page.evaluate(() => $('#node-config-dialog-cancel').trigger('click'));
     await page.waitForSelector('#node-config-dialog-ok', { state: 'detached' });
-    assert.deepStrictEqual(r, { tabs: 4, pwType: 'password', host: 'ftp.example.com', tlsSelect: true });
+    const { labels, groups, ...rest } = r;
+    assert.deepStrictEqual(rest, { tabs: 4, pwType: 'password', host: 'ftp.example.com', tlsSelect: true });
+    assert.deepStrictEqual(labels, ['Connection', 'Security', 'Data connection', 'Advanced']);
+    // the grouping issue 4 asks for
+    assert.deepStrictEqual(groups, {
+      connection: ['host', 'port', 'user', 'password'],
+      security: ['encryption', 'dataProt', 'tls', 'rejectUnauthorized', 'tlsMaxVersion'],
+      data: ['epsv', 'pasvHost', 'pret'],
+      advanced: ['timeout', 'maxConnections', 'idleTimeout', 'preserveTimestamp', 'overrideHelp', 'ccc', 'debug'],
+    });
     assert.deepStrictEqual(errors, []);
   });
 

@@ -97,7 +97,7 @@ describe('package files (editor, help, locales, icons, examples)', function () {
       } else {
         assert.match(def, /user: \{ type: "text" \}/);
         assert.match(def, /password: \{ type: "password" \}/);
-        assert.match(def, /tls: \{ type: "tls-config", required: false \}/);
+        assert.match(def, /tls: \{ value: "", type: "tls-config", required: false \}/);
       }
       const en = catalog('en-US', t);
       const de = catalog('de', t);
@@ -115,6 +115,18 @@ describe('package files (editor, help, locales, icons, examples)', function () {
       if (t !== 'ftps-server') {
         assert.match(help, /<h3>Inputs<\/h3>[\s\S]*<h3>Outputs<\/h3>[\s\S]*<h3>Details<\/h3>/);
         assert.match(help, /dl class="message-properties"/);
+      }
+      const helpDe = read('nodes', 'locales', 'de', `${t}.html`);
+      assert.ok(helpDe.includes(`data-help-name="${t}"`), `${t}: de help`);
+      assert.match(helpDe, /data-help-name="[^"]+">\s*<p>[^<]+/);
+      if (t !== 'ftps-server') assert.match(helpDe, /<h3>Eingaben<\/h3>[\s\S]*<h3>Ausgaben<\/h3>[\s\S]*<h3>Details<\/h3>/);
+      if (defaults.includes('transferType')) {
+        // the contract's `type`, stored as transferType, with msg.type as the per-message override
+        for (const [lang, text] of [['en-US', help], ['de', helpDe]]) {
+          assert.match(text, /<dt class="optional">type <span class="property-type">string<\/span><\/dt>/, `${t} ${lang}: msg.type among the inputs`);
+          assert.match(text, /<code>transferType<\/code>/, `${t} ${lang}: transferType`);
+          assert.match(text, /<code>msg\.type<\/code>[^.]*<code>"binary"<\/code>[^.]*<code>"ascii"<\/code>/, `${t} ${lang}: msg.type override`);
+        }
       }
     });
   }
