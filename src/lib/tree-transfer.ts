@@ -251,9 +251,12 @@ async function walkLocal(root: string, depth: number, include: string[], exclude
         const id = `${st.dev}:${st.ino}`;
         const loop = seen.has(id);
         seen.add(id);
+        if (loop) {
+          skipped.push(rel);
+          continue;
+        }
         if (include.length === 0 || include.some((g) => globMatches(g, rel))) items.push({ rel, full, dir: true, stat: st });
-        if (loop) skipped.push(rel);
-        else if (here.depth < depth) queue.push({ full, rel, depth: here.depth + 1 });
+        if (here.depth < depth) queue.push({ full, rel, depth: here.depth + 1 });
         continue;
       }
       if (include.length === 0 || include.some((g) => globMatches(g, rel))) items.push({ rel, full, dir: false, stat: st });

@@ -177,6 +177,19 @@ describe('listings and tree transfers on real servers', function () {
         assert.ok(rels.includes('x/file.txt'));
       });
 
+      it('tree transfers honour depth, include and exclude; a local symlink loop is skipped, not walked', async () => {
+        const local = path.join(localTmp(), 'part');
+        const down = await client.downloadTree('/tree', local, { include: '*.txt', exclude: 'many', depth: 1 });
+        assert.deepEqual(down.transferred.slice().sort(), ['top.txt', 'with space/ two  spaces .txt', 'with space/file one.txt', 'zero.txt', 'ünïcödé/名前.txt'].sort());
+        assert.deepEqual(Object.keys(snapshot(local)).sort(), ['top.txt', 'with space', 'with space/ two  spaces .txt', 'with space/file one.txt', 'zero.txt', 'ünïcödé', 'ünïcödé/名前.txt'].sort());
+        fs.mkdirSync(path.join(local, 'x/y'), { recursive: true });
+        fs.writeFileSync(path.join(local, 'x/y/skip.tmp'), 'no');
+        fs.symlinkSync('..', path.join(local, 'x/loop'));
+        const up = await client.uploadTree(local, 'partup', { exclude: ['*.tmp', 'with space'] });
+        assert.ok(up.skipped.includes('x/loop'), JSON.stringify(up.skipped));
+        assert.deepEqual(Object.keys(snapshot(path.join(srv.root, 'partup'))).sort(), ['top.txt', 'x', 'x/y', 'zero.txt', 'ünïcödé', 'ünïcödé/名前.txt'].sort());
+      });
+
       it('recursive download then upload round-trips the tree byte-exact; progress counts files and bytes; sync moves nothing twice', async () => {
         const local = path.join(localTmp(), 'copy');
         const seen = [];

@@ -22,6 +22,8 @@ describe('listing plan (Kermit rules)', () => {
     ['base', { pattern: '/abs/*.csv' }, { dir: '/abs', localPattern: '*.csv', serverPattern: null }],
     ['base', { pattern: '**/*.csv', recursive: true }, { dir: 'base', localPattern: '**/*.csv', serverPattern: null }],
     ['base', { method: 'nlst', pattern: '*.csv', recursive: true }, { dir: 'base', localPattern: '*.csv', serverPattern: null }],
+    ['', { method: 'nlst', pattern: '*.txt' }, { dir: '', localPattern: '', serverPattern: '*.txt' }],
+    ['[abc]', { method: 'nlst', pattern: '*', matchLocally: true }, { dir: '[abc]', localPattern: '*', serverPattern: null }],
     // a pattern given apart makes the path a plain directory name, wild or not (Kermit's /MATCH with "[abc]")
     ['[abc]', { pattern: '*' }, { dir: '[abc]', localPattern: '*', serverPattern: null }],
   ];
