@@ -169,6 +169,11 @@ export async function downloadTree(client: FtpsClient, remoteDir: string, localD
   const todo: Array<{ e: TreeEntry; local: string; size: number | null; time: Date | null }> = [];
   for (const e of entries) {
     checkAborted(opts.signal);
+    if (e.loop) {
+      // a directory reached again through a link: its content is already on the list
+      result.skipped.push(e.rel);
+      continue;
+    }
     const local = localPathFor(localDir, e.rel);
     if (e.type === 'dir') {
       await ensureLocalDir(local);

@@ -175,6 +175,12 @@ describe('listings and tree transfers on real servers', function () {
         if (loop) assert.ok(loop.type === 'link' || loop.loop === true, JSON.stringify(loop));
         assert.ok(rels.length <= 4, rels.join(', '));
         assert.ok(rels.includes('x/file.txt'));
+        // and a download of it ends too, with the one file
+        const local = path.join(localTmp(), 'loop');
+        const down = await client.downloadTree('/looptree', local);
+        assert.deepEqual(down.transferred, ['x/file.txt']);
+        assert.deepEqual(Object.keys(snapshot(local)).sort(), ['x', 'x/file.txt']);
+        if (loop) assert.deepEqual(down.skipped, ['x/loop']);
       });
 
       it('tree transfers honour depth, include and exclude; a local symlink loop is skipped, not walked', async () => {
