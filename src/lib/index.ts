@@ -25,7 +25,7 @@ export { parseFeat, parseHelp, parseHelpOverride } from './features';
 export { parsePasv, parseEpsv, choosePassiveHost } from './passive';
 export { parseFtpTime, formatFtpTime } from './timefmt';
 export { LfToCrlf, CrlfToLf } from './ascii';
-export { list, listDirectory, planListing, LIST_METHODS } from './tree';
+export { list, listDirectory, planListing, resolveTarget, LIST_METHODS } from './tree';
 export type { ListOptions, ListMethod, ListVerb, ListPlan, TreeEntry, ListingClient } from './tree';
 export { downloadTree, uploadTree, localPathFor } from './tree-transfer';
 export type { TreeProgress, TreeTransferOptions, TreeTransferResult } from './tree-transfer';

@@ -33,6 +33,8 @@ export interface TreeTransferOptions {
   exclude?: string | string[];
   /** Move only files whose size or modification time differ from the other side's copy. */
   sync?: boolean;
+  /** Download: enter links to directories and fetch links to files (see ListOptions.followLinks). */
+  followLinks?: boolean;
   /** Copy modification times across (default true; sync relies on it). */
   preserveTimestamp?: boolean;
   onProgress?: (p: TreeProgress) => void;
@@ -151,6 +153,7 @@ export async function downloadTree(client: FtpsClient, remoteDir: string, localD
     include: opts.include,
     exclude: opts.exclude,
     signal: opts.signal,
+    followLinks: opts.followLinks,
   });
   const result: TreeTransferResult = { transferred: [], unchanged: [], skipped: [], dirsCreated: 0, bytes: 0 };
   await fs.promises.mkdir(localDir, { recursive: true });
@@ -175,29 +178,32 @@ export async function downloadTree(client: FtpsClient, remoteDir: string, localD
       continue;
     }
     const local = localPathFor(localDir, e.rel);
-    if (e.type === 'dir') {
+    if (e.type === 'dir' || e.linkTo === 'dir') {
       await ensureLocalDir(local);
       continue;
     }
+    const viaLink = e.linkTo === 'file';
     // NLST names carry no type: try them as files
-    if (e.type !== 'file' && !(e.type === 'other' && opts.method === 'nlst')) {
+    if (e.type !== 'file' && !viaLink && !(e.type === 'other' && opts.method === 'nlst')) {
       result.skipped.push(e.rel);
       continue;
     }
-    let size = e.size;
-    let time = preciseTime(e);
+    // a link's own size and time are not its target's: ask SIZE/MDTM, which follow it
+    const asked: TreeEntry = viaLink ? { ...e, size: null, facts: undefined } : e;
+    let size = asked.size;
+    let time = preciseTime(asked);
     if (opts.sync) {
       const st = await statOrNull(local);
       if (st && st.isFile()) {
-        size = await remoteSize(client, e);
-        time = await remoteTime(client, e);
+        size = await remoteSize(client, asked);
+        time = await remoteTime(client, asked);
         if (same(st.size, st.mtime, size, time)) {
           result.unchanged.push(e.rel);
           continue;
         }
       }
     }
-    todo.push({ e, local, size, time });
+    todo.push({ e: asked, local, size, time });
   }
   const prog = new Progressor(
     todo.length,

@@ -9,6 +9,7 @@
  * server that shows a symlink loop as a plain directory) is listed but not
  * entered again.
  */
+import * as path from 'node:path';
 import { isFtpError, FtpError } from './errors';
 import { isSelfOrParent, joinPath, parseList, parseMlstReply, parseNlst } from './listing';
 import type { ListEntry } from './listing';
@@ -26,6 +27,9 @@ export interface ListingClient {
   isEnabled?(name: 'MLST'): boolean;
   markUnsupported?(name: 'MLST'): void;
   quot?(line: string): Promise<Reply>;
+  /** followLinks asks the server whether a link leads to a directory by changing into it and back. */
+  cwd?(dir: string): Promise<unknown>;
+  pwd?(): Promise<string>;
 }
 
 export interface ListOptions {
@@ -50,6 +54,12 @@ export interface ListOptions {
   signal?: AbortSignal;
   /** Stop with an error beyond this many entries (default 1,000,000). */
   maxEntries?: number;
+  /**
+   * Enter links that lead to directories (recursive listings). Whether a
+   * link is one is asked with CWD into it and back; a link whose target
+   * leads back to a directory above it or already walked is marked `loop`.
+   */
+  followLinks?: boolean;
 }
 
 export interface TreeEntry extends ListEntry {
@@ -59,6 +69,8 @@ export interface TreeEntry extends ListEntry {
   depth: number;
   /** A directory met before under another path (a symlink loop): listed, not entered. */
   loop?: boolean;
+  /** With followLinks: what the link leads to ('dir' ones are entered). */
+  linkTo?: 'dir' | 'file';
 }
 
 /** Replies that mean "the server does not do this command (here)". */
@@ -197,10 +209,12 @@ export async function list(client: ListingClient, dir = '', opts: ListOptions = 
   const out: TreeEntry[] = [];
   const seenPaths = new Set<string>([plan.dir]);
   const seenUnique = new Set<string>();
-  const queue: Array<{ dir: string; rel: string; depth: number }> = [{ dir: plan.dir, rel: '', depth: 0 }];
+  const queue: Pending[] = [{ dir: plan.dir, rel: '', depth: 0 }];
+  const follow = recursive && opts.followLinks === true;
+  const home: { dir?: string } = {};
   let first = true;
   while (queue.length > 0) {
-    const { dir: here, rel: hereRel, depth } = queue.shift() as { dir: string; rel: string; depth: number };
+    const { dir: here, rel: hereRel, depth, link } = queue.shift() as Pending;
     aborted(signal);
     let one: OneListing;
     try {
@@ -211,7 +225,15 @@ export async function list(client: ListingClient, dir = '', opts: ListOptions = 
       localPattern = plan.serverPattern ?? '';
       one = await listOnce(client, here, st, null, signal);
     }
-    if (first && recursive && one.verb === 'MLSD') {
+    if (link) {
+      // the directory a link led to: met before (its cdir unique) means a loop
+      const u = one.self?.facts?.unique;
+      if (u !== undefined && seenUnique.has(u)) {
+        link.loop = true;
+        continue;
+      }
+      if (u !== undefined) seenUnique.add(u);
+    } else if (first && recursive && one.verb === 'MLSD') {
       const rootUnique = one.self?.facts?.unique ?? (await uniqueOf(client, here));
       if (rootUnique) seenUnique.add(rootUnique);
     } else if (one.self?.facts?.unique) {
@@ -233,6 +255,17 @@ export async function list(client: ListingClient, dir = '', opts: ListOptions = 
           seenUnique.add(unique);
         }
         if (seenPaths.has(entry.path)) enter = false;
+      } else if (entry.type === 'link' && follow && depth < maxDepth) {
+        const target = entry.target !== undefined ? resolveTarget(here, entry.target) : null;
+        if (target !== null && (seenPaths.has(target) || isAncestorOrSelf(target, here))) {
+          t.loop = true;
+        } else if (await isDirectory(client, entry.path, home)) {
+          t.linkTo = 'dir';
+          enter = !seenPaths.has(entry.path);
+          if (target !== null) seenPaths.add(target);
+        } else {
+          t.linkTo = 'file';
+        }
       }
       const shown = (include.length === 0 || include.some((g) => globMatches(g, rel))) && (localPattern === '' || globMatches(localPattern, recursive ? rel : entry.name));
       if (shown) {
@@ -241,11 +274,50 @@ export async function list(client: ListingClient, dir = '', opts: ListOptions = 
       }
       if (enter) {
         seenPaths.add(entry.path);
-        queue.push({ dir: entry.path, rel, depth: depth + 1 });
+        queue.push({ dir: entry.path, rel, depth: depth + 1, link: entry.type === 'link' ? t : undefined });
       }
     }
   }
   return out;
+}
+
+interface Pending {
+  dir: string;
+  rel: string;
+  depth: number;
+  /** Set when the directory was reached through this link entry. */
+  link?: TreeEntry;
+}
+
+/** Where a link's target points, as a path like the listed ones ('/'-separated, normalised). */
+export function resolveTarget(dir: string, target: string): string {
+  const joined = target.startsWith('/') ? target : dir === '' ? target : `${dir}/${target}`;
+  const norm = path.posix.normalize(joined);
+  return norm.length > 1 && norm.endsWith('/') ? norm.slice(0, -1) : norm;
+}
+
+function isAncestorOrSelf(a: string, b: string): boolean {
+  const na = a === '.' ? '' : a;
+  const nb = path.posix.normalize(b === '' ? '.' : b).replace(/\/$/, '');
+  if (na === nb || (na === '' && !nb.startsWith('/') && !nb.startsWith('..'))) return true;
+  if (na === '/') return nb.startsWith('/');
+  return nb.startsWith(`${na}/`);
+}
+
+/** CWD into `p` and back: does the server take it for a directory? */
+async function isDirectory(client: ListingClient, p: string, home: { dir?: string }): Promise<boolean> {
+  if (typeof client.cwd !== 'function' || typeof client.pwd !== 'function') {
+    throw new FtpError('followLinks needs a client with cwd() and pwd()', { kind: 'input' });
+  }
+  if (home.dir === undefined) home.dir = await client.pwd();
+  try {
+    await client.cwd(p);
+  } catch (e) {
+    if (isFtpError(e) && e.kind === 'reply') return false;
+    throw e;
+  }
+  await client.cwd(home.dir);
+  return true;
 }
 
 /** The `unique` fact of a directory, by MLST (pyftpdlib's MLSD sends no cdir line). */

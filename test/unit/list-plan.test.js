@@ -1,7 +1,7 @@
 'use strict';
 // Kermit's table: which verb is sent with what, and where the pattern is applied.
 const assert = require('node:assert/strict');
-const { planListing, globMatches, isWild, splitWild, localPathFor, mlstOptsFacts, FeatureSwitches, list } = require('../../nodes/lib');
+const { planListing, resolveTarget, globMatches, isWild, splitWild, localPathFor, mlstOptsFacts, FeatureSwitches, list } = require('../../nodes/lib');
 
 describe('listing plan (Kermit rules)', () => {
   const rows = [
@@ -109,5 +109,41 @@ describe('list() over a scripted listRaw', () => {
     ac.abort();
     await assert.rejects(list(c, 'r', { recursive: true, signal: ac.signal }), (e) => e.kind === 'aborted');
     assert.deepEqual(c.calls, []);
+  });
+  it('followLinks over LIST: a link to a folder walked already is not entered again, a link above itself is a loop, a link to a file is a file', async () => {
+    const { FtpError } = require('../../nodes/lib');
+    const tree = {
+      '/r': 'drwxr-xr-x 2 u g 0 Jan  1 00:00 d\r\nlrwxrwxrwx 1 u g 1 Jan  1 00:00 up -> .\r\nlrwxrwxrwx 1 u g 1 Jan  1 00:00 alias -> d\r\nlrwxrwxrwx 1 u g 1 Jan  1 00:00 f -> /r/d/x\r\n',
+      '/r/d': '-rw-r--r-- 1 u g 1 Jan  1 00:00 x\r\nlrwxrwxrwx 1 u g 1 Jan  1 00:00 back -> ../..\r\n',
+    };
+    const c = {
+      calls: [],
+      cwdAt: '/',
+      async listRaw(verb, dir) {
+        this.calls.push(`${verb} ${dir}`);
+        return tree[dir] ?? '';
+      },
+      async pwd() {
+        return this.cwdAt;
+      },
+      async cwd(d) {
+        this.calls.push(`CWD ${d}`);
+        if (!(d in tree) && d !== '/' && d !== '/r/alias') throw new FtpError('550 not a directory', { kind: 'reply', code: 550 });
+        this.cwdAt = d;
+      },
+    };
+    const all = await list(c, '/r', { recursive: true, followLinks: true });
+    const by = Object.fromEntries(all.map((e) => [e.rel, e]));
+    assert.deepEqual(Object.keys(by).sort(), ['alias', 'd', 'd/back', 'd/x', 'f', 'up']);
+    assert.equal(by.up.loop, true);
+    assert.equal(by['d/back'].loop, true);
+    assert.equal(by.alias.loop, true, 'a link to a folder walked already is not walked again');
+    assert.equal(by.f.linkTo, 'file');
+    assert.equal(c.cwdAt, '/');
+    assert.ok(!c.calls.includes('LIST /r/alias'), 'the folder behind the link was walked already');
+    await assert.rejects(list({ listRaw: c.listRaw.bind(c) }, '/r', { recursive: true, followLinks: true }), /followLinks needs/);
+    assert.equal(resolveTarget('/a/b', '../c/'), '/a/c');
+    assert.equal(resolveTarget('/a/b', '/x/./y'), '/x/y');
+    assert.equal(resolveTarget('', 'x/..'), '.');
   });
 });
