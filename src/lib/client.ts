@@ -55,9 +55,9 @@ export interface FtpsClientOptions {
   /** Send FEAT after login (default true); off for servers that choke on it. */
   feat?: boolean;
   /** Kermit's FTP ENABLE: use these (MLST/MLSD, SIZE, MDTM) even when FEAT does not announce them. */
-  enable?: string[];
+  enable?: Array<Switchable | 'MLSD'>;
   /** Kermit's FTP DISABLE: never use these on the client's own initiative. */
-  disable?: string[];
+  disable?: Array<Switchable | 'MLSD'>;
   debug?: DebugLevel;
   logger?: LogSink;
 }

@@ -315,7 +315,7 @@ export async function uploadTree(client: FtpsClient, localDir: string, remoteDir
   // what is there already: directories need no MKD, files may need no STOR
   const there = new Map<string, TreeEntry>();
   try {
-    for (const e of await client.list(remoteDir, { method: opts.method, recursive: true, signal: opts.signal })) there.set(e.rel, e);
+    for (const e of await client.list(remoteDir, { method: opts.method, recursive: true, depth: opts.depth, exclude: opts.exclude, signal: opts.signal })) there.set(e.rel, e);
   } catch (e) {
     if (!isRefusal(e) && !(isFtpError(e) && e.code === 450)) throw e;
   }
