@@ -212,6 +212,7 @@ export async function list(client: ListingClient, dir = '', opts: ListOptions = 
   const queue: Pending[] = [{ dir: plan.dir, rel: '', depth: 0 }];
   const follow = recursive && opts.followLinks === true;
   const home: { dir?: string } = {};
+  let rootUniquePending: string | null = null;
   let first = true;
   while (queue.length > 0) {
     const { dir: here, rel: hereRel, depth, link } = queue.shift() as Pending;
@@ -233,9 +234,9 @@ export async function list(client: ListingClient, dir = '', opts: ListOptions = 
         continue;
       }
       if (u !== undefined) seenUnique.add(u);
-    } else if (first && recursive && one.verb === 'MLSD') {
-      const rootUnique = one.self?.facts?.unique ?? (await uniqueOf(client, here));
-      if (rootUnique) seenUnique.add(rootUnique);
+    } else if (first && recursive && one.verb === 'MLSD' && one.self?.facts?.unique === undefined) {
+      // asked only when a directory is about to be entered, so a flat listing ends on its own 226
+      rootUniquePending = here;
     } else if (one.self?.facts?.unique) {
       seenUnique.add(one.self.facts.unique);
     }
@@ -248,6 +249,11 @@ export async function list(client: ListingClient, dir = '', opts: ListOptions = 
       let enter = recursive && entry.type === 'dir' && depth < maxDepth;
       if (entry.type === 'dir') {
         const unique = entry.facts?.unique;
+        if (unique !== undefined && enter && rootUniquePending !== null) {
+          const rootUnique = await uniqueOf(client, rootUniquePending);
+          if (rootUnique) seenUnique.add(rootUnique);
+          rootUniquePending = null;
+        }
         if (unique !== undefined && seenUnique.has(unique)) {
           t.loop = true;
           enter = false;
