@@ -169,6 +169,38 @@ describe('listings and tree transfers on real servers', function () {
         }
       });
 
+      it('FEAT off: the guess lists with LIST; ENABLE MLST brings MLSD back where the server has it; DISABLE MLST forces LIST', async () => {
+        const off = await open(srv, { feat: false });
+        try {
+          assert.equal(off.features, null);
+          assert.ok(!sent(off, /^>>> FEAT/).length);
+          assert.deepEqual([off.isEnabled('SIZE'), off.isEnabled('MDTM'), off.isEnabled('MLST')], [true, true, false]);
+          assert.equal((await off.list('/tree')).length, 8);
+          assert.equal(sent(off, /^>>> MLSD/).length, 0);
+          off.enable('MLST');
+          if (mlsd()) {
+            const viaMlsd = await off.list('/tree');
+            assert.ok(viaMlsd.length === 8 && viaMlsd.every((e) => e.facts));
+          } else {
+            // vsftpd refuses the MLSD it was told to use: auto falls back to LIST
+            assert.equal((await off.list('/tree')).length, 8);
+            assert.equal(sent(off, /^>>> MLSD/).length, 1);
+          }
+        } finally {
+          await off.quit();
+        }
+        const on = await open(srv, { disable: ['MLSD'] });
+        try {
+          assert.equal(on.features !== null, true);
+          assert.ok((await on.list('/tree')).every((e) => e.facts === undefined));
+          assert.equal(sent(on, /^>>> MLSD/).length, 0);
+          if (mlsd()) assert.equal(sent(on, /^>>> OPTS MLST /).length, 1, 'OPTS MLST asks for our facts');
+          if (on.features.has('UTF8')) assert.equal(sent(on, /^>>> OPTS UTF8 ON$/).length, 1);
+        } finally {
+          await on.quit();
+        }
+      });
+
       it('a symlink loop ends the walk: links are listed, not followed (pyftpdlib shows them as what they lead to)', async () => {
         const entries = await client.list('/looptree', { recursive: true });
         const rels = entries.map((e) => e.rel);
