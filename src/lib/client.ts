@@ -9,6 +9,9 @@ import { ControlConnection, fmtSeconds } from './control';
 import { DetachableStream } from './ccc-stream';
 import { FtpError, isFtpError, maskCommand } from './errors';
 import { HelpOverride, parseFeat, parseHelp, parseHelpOverride } from './features';
+import { FeatureSwitches, isUnknownCommand, mlstOptsFacts, Switchable } from './feature-switches';
+import { list as listTree, ListOptions, TreeEntry } from './tree';
+import { downloadTree, uploadTree, TreeTransferOptions, TreeTransferResult } from './tree-transfer';
 import { DebugLevel, DebugLog, LogSink } from './log';
 import { choosePassiveHost, parseEpsv, parsePasv } from './passive';
 import { Reply } from './reply';
@@ -51,6 +54,10 @@ export interface FtpsClientOptions {
   preserveTimestamp?: boolean;
   /** Send FEAT after login (default true); off for servers that choke on it. */
   feat?: boolean;
+  /** Kermit's FTP ENABLE: use these (MLST/MLSD, SIZE, MDTM) even when FEAT does not announce them. */
+  enable?: Array<Switchable | 'MLSD'>;
+  /** Kermit's FTP DISABLE: never use these on the client's own initiative. */
+  disable?: Array<Switchable | 'MLSD'>;
   debug?: DebugLevel;
   logger?: LogSink;
 }
@@ -176,6 +183,7 @@ export class FtpsClient {
   private help: Set<string> | null = null;
   private siteHelp: Set<string> | null = null;
   private loggedIn = false;
+  private readonly switches: FeatureSwitches;
   /** The server's welcome (220) reply. */
   welcome: Reply | null = null;
 
@@ -189,6 +197,11 @@ export class FtpsClient {
     this.timeoutMs = Math.max(1, options.timeout ?? 120) * 1000;
     this.dataConnectMs = Math.max(1, options.dataConnectTimeout ?? Math.min(options.timeout ?? 120, 15)) * 1000;
     this.helpOverride = parseHelpOverride(options.overrideHelp as string | string[] | undefined);
+    try {
+      this.switches = new FeatureSwitches(options.enable ?? [], options.disable ?? []);
+    } catch (e) {
+      throw new FtpError((e as Error).message, { kind: 'input' });
+    }
     const t = options.tls ?? {};
     if (t.cert !== undefined && t.key === undefined && t.pfx === undefined) {
       throw new FtpError('a client certificate needs its key (tls.key) or a PFX bundle', { kind: 'input' });
@@ -344,6 +357,7 @@ export class FtpsClient {
     this.help = null;
     this.siteHelp = null;
     this.loggedIn = false;
+    this.switches.resetSession();
   }
 
   private async doLogin(user: string, password: string): Promise<Reply> {
@@ -373,6 +387,9 @@ export class FtpsClient {
       if (this.feats?.has('UTF8')) {
         await c.request('OPTS UTF8 ON');
       }
+      // ask for the facts the listings use; servers not asked may send fewer
+      const facts = mlstOptsFacts(this.feats?.get('MLST') ?? '');
+      if (facts.length > 0) await c.request(`OPTS MLST ${facts.join(';')};`);
     }
     if (this.options.epsv === 'always') {
       await this.expect('EPSV ALL', 2);
@@ -839,6 +856,7 @@ export class FtpsClient {
   }
 
   private async copyRemoteTime(remote: string, local: string): Promise<void> {
+    if (!this.isEnabled('MDTM')) return this.log.info(`MDTM is disabled: the time of ${remote} is not copied`);
     try {
       const t = await this.doMdtm(remote);
       await fs.promises.utimes(local, t, t);
@@ -932,7 +950,7 @@ export class FtpsClient {
   private async doSize(remote: string): Promise<number> {
     assertPath(remote, 'remote path');
     await this.ensureType('binary');
-    const r = await this.expect(`SIZE ${remote}`, [213]);
+    const r = await this.watchSwitch('SIZE', this.expect(`SIZE ${remote}`, [213]));
     const n = Number(r.message.trim());
     if (!Number.isSafeInteger(n) || n < 0) throw new FtpError(`cannot read the size in "${r.message}"`, { kind: 'protocol', code: r.code, serverMessage: r.message, command: `SIZE ${remote}` });
     return n;
@@ -945,7 +963,7 @@ export class FtpsClient {
 
   private async doMdtm(remote: string): Promise<Date> {
     assertPath(remote, 'remote path');
-    const r = await this.expect(`MDTM ${remote}`, [213]);
+    const r = await this.watchSwitch('MDTM', this.expect(`MDTM ${remote}`, [213]));
     const d = parseFtpTime(r.message);
     if (!d) throw new FtpError(`cannot read the time in "${r.message}"`, { kind: 'protocol', code: r.code, serverMessage: r.message, command: `MDTM ${remote}` });
     return d;
@@ -1054,6 +1072,57 @@ export class FtpsClient {
       }
       return true;
     });
+  }
+
+  // ---------------------------------------------------------------- features, listings, trees
+
+  /** Is MLST (MLSD), SIZE or MDTM to be used on the client's own initiative (FEAT, overrides, refusals)? */
+  isEnabled(name: Switchable | 'MLSD'): boolean {
+    return this.switches.isEnabled(name, this.feats);
+  }
+
+  /** Kermit's FTP ENABLE for this client: MLST (or MLSD), SIZE, MDTM. */
+  enable(name: Switchable | 'MLSD'): void {
+    this.switches.enable(name);
+  }
+
+  /** Kermit's FTP DISABLE for this client. */
+  disable(name: Switchable | 'MLSD'): void {
+    this.switches.disable(name);
+  }
+
+  /** The session learnt that the server does not know a command (an implicit MLSD refused). */
+  markUnsupported(name: Switchable | 'MLSD'): void {
+    this.switches.markRefused(name === 'MLSD' ? 'MLST' : name);
+  }
+
+  private async watchSwitch(name: Switchable, p: Promise<Reply>): Promise<Reply> {
+    try {
+      const r = await p;
+      this.switches.markWorking(name);
+      return r;
+    } catch (e) {
+      if (isFtpError(e) && e.kind === 'reply' && isUnknownCommand(e.code)) {
+        this.switches.markRefused(name);
+        this.log.info(`${name} is unknown to the server: not used again on this session`);
+      }
+      throw e;
+    }
+  }
+
+  /** A directory listing (MLSD / LIST / NLST), filtered, optionally recursive: see tree.ts. */
+  list(dir = '', opts: ListOptions = {}): Promise<TreeEntry[]> {
+    return listTree(this, dir, opts);
+  }
+
+  /** Download a remote tree into a local folder, one file at a time. */
+  downloadTree(remoteDir: string, localDir: string, opts: TreeTransferOptions = {}): Promise<TreeTransferResult> {
+    return downloadTree(this, remoteDir, localDir, opts);
+  }
+
+  /** Upload a local tree, creating remote directories as needed. */
+  uploadTree(localDir: string, remoteDir: string, opts: TreeTransferOptions = {}): Promise<TreeTransferResult> {
+    return uploadTree(this, localDir, remoteDir, opts);
   }
 
   /** True after CCC: commands travel unencrypted. */

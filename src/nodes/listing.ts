@@ -1,12 +1,12 @@
 /** Directory listings for ftps-list and ftps-ops (recursive rmdir): method choice, parsing, tree walks. */
 import { minimatch } from 'minimatch';
-import { isFtpError } from '../lib';
 import type { FtpsClient } from '../lib';
-import { parseList, parseNlst } from '../lib/listing';
 import type { ListEntry } from '../lib/listing';
+import { list, listDirectory, LIST_METHODS as CLIENT_LIST_METHODS } from '../lib/tree';
+import type { ListMethod as ClientListMethod } from '../lib/tree';
 
-export type ListMethod = 'auto' | 'mlsd' | 'list' | 'nlst';
-export const LIST_METHODS: readonly ListMethod[] = ['auto', 'mlsd', 'list', 'nlst'];
+export type ListMethod = ClientListMethod;
+export const LIST_METHODS: readonly ListMethod[] = CLIENT_LIST_METHODS;
 
 /** An entry as it goes into msg.payload: `modified` as an ISO 8601 UTC string. */
 export interface MsgEntry {
@@ -38,28 +38,13 @@ export function toMsgEntry(e: ListEntry): MsgEntry {
   return m;
 }
 
-/** Replies that mean "this server does not know the command". */
-function notSupported(e: unknown): boolean {
-  return isFtpError(e) && e.kind === 'reply' && [500, 501, 502, 504].includes(e.code);
-}
-
 /**
  * One directory. `auto` uses MLSD when the server announces MLST in FEAT
  * (exact types, sizes and UTC times) and falls back to LIST when MLSD is
- * refused; `nlst` gives names only.
+ * refused; `nlst` gives names only. The client's listDirectory does the work.
  */
-export async function listDir(client: FtpsClient, dir: string, method: ListMethod, signal?: AbortSignal): Promise<ListEntry[]> {
-  let verb: 'MLSD' | 'LIST' | 'NLST' = method === 'mlsd' ? 'MLSD' : method === 'nlst' ? 'NLST' : 'LIST';
-  if (method === 'auto' && client.features?.has('MLST')) verb = 'MLSD';
-  let text: string;
-  try {
-    text = await client.listRaw(verb, dir || undefined, { signal });
-  } catch (e) {
-    if (!(method === 'auto' && verb === 'MLSD' && notSupported(e))) throw e;
-    verb = 'LIST';
-    text = await client.listRaw(verb, dir || undefined, { signal });
-  }
-  return verb === 'NLST' ? parseNlst(text, dir) : parseList(text, dir);
+export function listDir(client: FtpsClient, dir: string, method: ListMethod, signal?: AbortSignal): Promise<ListEntry[]> {
+  return listDirectory(client, dir, method, signal);
 }
 
 export interface WalkedEntry {
@@ -77,27 +62,15 @@ export function relativeTo(root: string, p: string): string {
 }
 
 /**
- * Breadth-first walk below `root`: every entry, directories before what is
- * in them. Links are listed but not followed; a directory is listed once.
+ * Breadth-first walk below `root` (the client's list(), recursive): every
+ * entry, directories before what is in them. Links are listed but not
+ * followed; a directory is listed once.
  */
 export async function walk(client: FtpsClient, root: string, method: ListMethod, signal?: AbortSignal, maxEntries = 1_000_000): Promise<WalkedEntry[]> {
-  const out: WalkedEntry[] = [];
-  const seen = new Set<string>([root]);
-  const queue: Array<{ dir: string; depth: number }> = [{ dir: root, depth: 0 }];
-  while (queue.length > 0) {
-    const { dir, depth } = queue.shift() as { dir: string; depth: number };
-    if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('aborted');
-    const entries = await listDir(client, dir, method, signal);
-    for (const entry of entries) {
-      out.push({ entry, rel: relativeTo(root, entry.path), depth });
-      if (out.length > maxEntries) throw new Error(`more than ${maxEntries} entries below ${root || 'the current directory'}`);
-      if (entry.type === 'dir' && !seen.has(entry.path)) {
-        seen.add(entry.path);
-        queue.push({ dir: entry.path, depth: depth + 1 });
-      }
-    }
-  }
-  return out;
+  const opts = { method, recursive: true, signal, maxEntries };
+  // a session pool may hand out stand-ins that only have listRaw (the node tests' scripted client)
+  const all = typeof client.list === 'function' ? await client.list(root, opts) : await list(client, root, opts);
+  return all.map((entry) => ({ entry, rel: entry.rel, depth: entry.depth }));
 }
 
 /** Does `name` match the glob (an empty pattern matches everything)? */
