@@ -1,0 +1,75 @@
+'use strict';
+// `npm start`'s demo as a newcomer meets it: one process that prints the
+// editor's address, serves FTPS with its own certificate on 127.0.0.1, and
+// stops cleanly on Ctrl-C (SIGINT) or SIGTERM, leaving both ports free.
+const assert = require('node:assert');
+const fs = require('node:fs');
+const net = require('node:net');
+const path = require('node:path');
+const { FtpsClient } = require('../../nodes/lib');
+const { startDemo } = require('../support/demo-process');
+
+function refused(port) {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1');
+    s.once('connect', () => { s.destroy(); resolve(false); });
+    s.once('error', (e) => resolve(e.code === 'ECONNREFUSED'));
+  });
+}
+
+/** Child processes of pid (Linux /proc); the demo must not leave any behind. */
+function childrenOf(pid) {
+  if (!fs.existsSync('/proc')) return [];
+  return fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((d) => {
+    try {
+      return fs.readFileSync(`/proc/${d}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[1] === String(pid);
+    } catch {
+      return false;
+    }
+  });
+}
+
+describe('demo (npm start)', function () {
+  this.timeout(90000);
+
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    it(`serves the editor and FTPS with the demo account, and stops on ${signal} with both ports free`, async () => {
+      const demo = await startDemo();
+      try {
+        const uiPort = Number(new URL(demo.url).port);
+        const page = await fetch(`${demo.url}/`);
+        assert.strictEqual(page.status, 200);
+        assert.match(await page.text(), /<title>node-red-contrib-ftps demo<\/title>/);
+        const flows = await (await fetch(`${demo.url}/flows`, { headers: { 'Node-RED-API-Version': 'v2' } })).json();
+        const types = flows.flows.map((n) => n.type);
+        for (const t of ['inject', 'ftps-put', 'ftps-list', 'ftps-get', 'debug', 'ftps-server', 'tls-config']) assert.ok(types.includes(t), `demo flow has ${t}`);
+        const tlsNode = flows.flows.find((n) => n.type === 'tls-config');
+        assert.strictEqual(tlsNode.verifyservercert, true);
+        assert.strictEqual(fs.readFileSync(tlsNode.ca, 'utf8'), demo.ftp.cert, 'the tls-config CA is exactly the server certificate');
+        assert.ok(!JSON.stringify(flows).includes(demo.ftp.password), 'the password is not in the flows');
+        assert.ok(!fs.readFileSync(path.join(demo.userDir, 'flows.json'), 'utf8').includes(demo.ftp.password));
+
+        // the embedded server: AUTH TLS, PROT P, verified against its certificate only
+        const c = new FtpsClient({ host: demo.ftp.host, port: demo.ftp.port, encryption: 'explicit', dataProtection: 'private', tls: { ca: demo.ftp.cert } });
+        await c.connect();
+        await c.login(demo.ftp.user, demo.ftp.password);
+        await c.put(Buffer.from('demo test'), 'probe.txt');
+        assert.strictEqual((await c.getBuffer('probe.txt')).toString(), 'demo test');
+        await c.quit();
+        const untrusted = new FtpsClient({ host: demo.ftp.host, port: demo.ftp.port, encryption: 'explicit' });
+        await assert.rejects(untrusted.connect(), /self-signed|self signed/i);
+        untrusted.close();
+
+        assert.deepStrictEqual(childrenOf(demo.child.pid), [], 'the demo runs in one process');
+        const { code, signal: sig } = await demo.stop(signal);
+        assert.strictEqual(code, 0, `exit code (signal ${sig}); output:\n${demo.output()}`);
+        assert.match(demo.output(), /stopped/);
+        assert.strictEqual(await refused(demo.ftp.port), true, 'FTP port free');
+        assert.strictEqual(await refused(uiPort), true, 'editor port free');
+      } finally {
+        await demo.stop('SIGKILL');
+        demo.cleanup();
+      }
+    });
+  }
+});
