@@ -14,5 +14,8 @@ module.exports = {
   httpNodeRoot: false,
   credentialSecret: process.env.FTPS_DEMO_SECRET || 'ftps-demo-only',
   logging: { console: { level: process.env.FTPS_DEMO_LOG || 'info', metrics: false, audit: false } },
+  // no update-check prompt or calls home from a demo
+  telemetry: { enabled: false },
+  diagnostics: { enabled: false },
   editorTheme: { tours: false, page: { title: 'node-red-contrib-ftps demo' }, header: { title: 'node-red-contrib-ftps demo' } },
 };

@@ -6,6 +6,7 @@
 //   PORT          editor port (default 1880; 0 picks a free one)
 //   FTP_PORT      FTPS server port (default 2121; 0 picks a free one)
 //   FTPS_DEMO_DIR user directory (default .demo/ in the repo)
+//   NODE_RED_PATH another Node-RED install to run instead of the package's own
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const http = require('node:http');
@@ -44,7 +45,8 @@ async function main() {
   fs.mkdirSync(settings.userDir, { recursive: true });
 
   const ftp = await startDemoFtpServer({ dir: ftpDir, password: demoPassword(ftpDir), port: ftpPort });
-  const RED = require('node-red');
+  // NODE_RED_PATH: another Node-RED install (the tests run the demo on Node-RED 5 with it)
+  const RED = require(process.env.NODE_RED_PATH || 'node-red');
   const server = http.createServer((req, res) => RED.httpAdmin(req, res));
   let stopping = null;
   const stop = (why) => {
