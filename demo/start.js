@@ -66,10 +66,14 @@ async function main() {
   };
   for (const sig of ['SIGINT', 'SIGTERM']) {
     process.on(sig, () => {
-      if (stopping) {
-        console.log('second signal: exiting at once');
+      // Ctrl-C under `npm start` can arrive twice (from the terminal and
+      // forwarded by npm): a stop already under way just goes on.
+      if (stopping) return;
+      // Node-RED gives each node 15 s to close; past that, leave anyway.
+      setTimeout(() => {
+        console.error('Node-RED or the FTP server did not stop within 20 s; exiting');
         process.exit(1);
-      }
+      }, 20000).unref();
       stop(sig).then(() => {
         console.log('stopped');
         process.exit(0);
