@@ -204,7 +204,7 @@ describe('editor in headless chromium (the demo as npm start runs it)', function
 
   const hasError = (sel) => page.evaluate((s) => $(s).hasClass('input-error'), sel);
 
-  it('the server config dialog: its tabs and fields, a bad port and an empty host flagged, credentials stored but never exported', async () => {
+  it('the server config dialog: its tabs and fields, a bad port and an empty host flagged, credentials stored but never exported; the demo flow still runs after a deploy from the editor', async () => {
     // a flow of its own, with one list node whose server is created from its dialog
     await page.evaluate(() => RED.workspaces.add());
     await addNodes([{ id: 'cred-list', type: 'ftps-list', x: 200, y: 80, server: '' }]);
@@ -282,6 +282,15 @@ describe('editor in headless chromium (the demo as npm start runs it)', function
     const onDisk = fs.readFileSync(path.join(demo.userDir, 'flows.json'), 'utf8') + fs.readFileSync(path.join(demo.userDir, 'flows_cred.json'), 'utf8');
     assert.ok(onDisk.includes(newServerId), 'deployed to the flow file');
     assert.ok(!onDisk.includes('S3cret-from-the-browser') && !onDisk.includes('alice-in-browser'), 'credentials encrypted on disk');
+
+    // that full deploy restarted the demo flow from the editor, which never had
+    // the demo password: the runtime kept it, and the flow still logs in
+    await page.evaluate(() => RED.workspaces.show('ftps-demo-tab'));
+    const contents = page.locator('.red-ui-debug-msg', { hasText: 'file content' });
+    const before = await contents.count();
+    await page.click('#ftps-demo-inject .red-ui-flow-node-button-button');
+    await page.waitForFunction((n) => $('.red-ui-debug-msg:contains("file content")').length > n, before);
+    assert.strictEqual(await page.locator('.red-ui-debug-msg', { hasText: 'error' }).count(), 0, 'no message from the Catch node');
     assert.deepStrictEqual(errors, []);
   });
 
