@@ -82,12 +82,28 @@ async function main() {
   }
 
   RED.init(server, { ...settings, uiPort });
+  // RED.start() resolves before the flow file is loaded and started; wait for
+  // that, or for the runtime to report why it cannot (missing node types,
+  // credentials it cannot decrypt), before replacing the flows.
+  const flowsLoaded = new Promise((resolve) => {
+    const onState = (e) => {
+      if (e && e.id === 'runtime-state' && e.payload && e.payload.error) done();
+    };
+    const done = () => {
+      RED.events.removeListener('flows:started', done);
+      RED.events.removeListener('runtime-event', onState);
+      resolve();
+    };
+    RED.events.on('flows:started', done);
+    RED.events.on('runtime-event', onState);
+  });
   await RED.start();
+  await flowsLoaded;
   // The demo tab is rewritten at every start (new certificate, maybe a new
   // port); the account's credentials travel with it through the runtime API,
   // which stores them encrypted in flows_cred.json.
   const current = await RED.runtime.flows.getFlows({});
-  await RED.runtime.flows.setFlows({ flows: { flows: withDemoFlow(current.flows, ftp) }, deploymentType: 'full' });
+  await RED.runtime.flows.setFlows({ flows: { flows: withDemoFlow(current && current.flows, ftp) }, deploymentType: 'full' });
   await new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(uiPort, settings.uiHost, resolve);

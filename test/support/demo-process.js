@@ -12,8 +12,7 @@ const ROOT = path.join(__dirname, '..', '..');
 /**
  * @returns {Promise<{ child, url, ftp: { host, port, user, password, cert }, userDir, output: () => string, exited: Promise<{code, signal}>, stop: () => Promise<{code, signal}> }>}
  */
-function startDemo({ timeoutMs = 60000 } = {}) {
-  const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ftps-demo-'));
+function startDemo({ timeoutMs = 60000, userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ftps-demo-')) } = {}) {
   const child = spawn(process.execPath, [path.join(ROOT, 'demo', 'start.js')], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', FTP_PORT: '0', FTPS_DEMO_DIR: userDir, FTPS_DEMO_LOG: 'warn' },
