@@ -104,20 +104,10 @@ async function makeCertificate() {
   return { key: pems.private, cert: pems.cert };
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 /**
  * Start the server. `dir` is where the certificate (cert.pem, key.pem) and
- * the account's files (files/) live; `password` is the demo account's.
+ * the account's files (files/) live; `password` is the demo account's;
+ * `port` 0 or absent picks a free one.
  * Resolves to { host, port, user, password, certFile, cert, root, close }.
  */
 async function startDemoFtpServer({ dir, password, port }) {
@@ -130,12 +120,11 @@ async function startDemoFtpServer({ dir, password, port }) {
   fs.writeFileSync(certFile, cert);
   const root = path.join(dir, 'files');
   fs.mkdirSync(root, { recursive: true });
-  const listenPort = port || (await freePort());
   const silent = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, fatal() {}, child() { return silent; } };
   const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGQUIT'];
   const before = new Map(SIGNALS.map((sig) => [sig, process.listeners(sig)]));
   const server = new FtpSrv({
-    url: `ftp://127.0.0.1:${listenPort}`,
+    url: `ftp://127.0.0.1:${port || 0}`,
     pasv_url: '127.0.0.1',
     pasv_min: 40000,
     pasv_max: 60000,
@@ -156,7 +145,7 @@ async function startDemoFtpServer({ dir, password, port }) {
   let closed = null;
   return {
     host: '127.0.0.1',
-    port: listenPort,
+    port: server.server.address().port,
     user: DEMO_USER,
     password,
     cert,

@@ -82,10 +82,11 @@ async function main() {
   }
 
   RED.init(server, { ...settings, uiPort });
-  // RED.start() resolves before the flow file is loaded and started; wait for
-  // that, or for the runtime to report why it cannot (missing node types,
-  // credentials it cannot decrypt), before replacing the flows.
-  const flowsLoaded = new Promise((resolve) => {
+  // RED.start() resolves before the flow file is loaded and its flows are
+  // started, and setFlows() before the new flows are: wait for each, or for
+  // the runtime to report why it cannot (missing node types, credentials it
+  // cannot decrypt), so that the address is printed when the demo runs.
+  const flowsStarted = () => new Promise((resolve) => {
     const onState = (e) => {
       if (e && e.id === 'runtime-state' && e.payload && e.payload.error) done();
     };
@@ -97,13 +98,16 @@ async function main() {
     RED.events.on('flows:started', done);
     RED.events.on('runtime-event', onState);
   });
+  let started = flowsStarted();
   await RED.start();
-  await flowsLoaded;
+  await started;
   // The demo tab is rewritten at every start (new certificate, maybe a new
   // port); the account's credentials travel with it through the runtime API,
   // which stores them encrypted in flows_cred.json.
   const current = await RED.runtime.flows.getFlows({});
+  started = flowsStarted();
   await RED.runtime.flows.setFlows({ flows: { flows: withDemoFlow(current && current.flows, ftp) }, deploymentType: 'full' });
+  await started;
   await new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(uiPort, settings.uiHost, resolve);

@@ -77,7 +77,7 @@ describe('demo (npm start)', function () {
       // the demo flow runs with the credentials set at this start: its put arrives
       const arrived = fileMatching(path.join(demo.ftp.root, 'hello.txt'), /^Hello from Node-RED over FTPS at \S+Z$/);
       const inject = await fetch(`${demo.url}/inject/ftps-demo-inject`, { method: 'POST' });
-      assert.strictEqual(inject.status, 200);
+      assert.strictEqual(inject.status, 200, `POST /inject: ${inject.status}; demo output:\n${demo.output()}`);
       await arrived;
     } finally {
       await demo.stop('SIGKILL');
