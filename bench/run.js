@@ -16,6 +16,8 @@
 //   BENCH_WORKLOADS=large,small,latency   (the Node-RED layer runs each of them)
 //   BENCH_CLIENTS=ours,nodes,basic-ftp,curl,lftp
 //   BENCH_CHART=docs/bench.svg   where the chart goes ('' for none)
+//   BENCH_BEFORE=/path/to/old/checkout/nodes/lib   adds client 'before': an older
+//                        build of this client, measured like 'ours' (before/after)
 const { spawnSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
@@ -33,7 +35,8 @@ const GETS = Number(process.env.BENCH_GETS) || (QUICK ? 100 : 1000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS) || (QUICK ? 1 : 3);
 const SERVERS = list(process.env.BENCH_SERVERS, ['vsftpd', 'proftpd']);
 const WORKLOADS = new Set(list(process.env.BENCH_WORKLOADS, ['large', 'small', 'latency']));
-const CLIENTS = list(process.env.BENCH_CLIENTS, ['ours', 'nodes', 'basic-ftp', 'curl', 'lftp']);
+const BEFORE = process.env.BENCH_BEFORE ? path.resolve(process.env.BENCH_BEFORE) : null;
+const CLIENTS = list(process.env.BENCH_CLIENTS, ['ours', 'nodes', 'basic-ftp', 'curl', 'lftp']).concat(BEFORE ? ['before'] : []);
 const CHART = process.env.BENCH_CHART ?? path.join('docs', 'bench.svg');
 const POOL = 4;
 // measured on this setup: curl -K with many URLs reuses the control connection but waits ~200 ms per file
@@ -96,7 +99,7 @@ async function main() {
     const caFile = path.join(dir, `ca-${kind}.pem`);
     fs.writeFileSync(caFile, s.ca);
     const srv = { host: s.host, port: s.port, user: s.user, password: s.password, caFile };
-    const base = { ...srv, basicFtpPath: basic ? basic.path : null };
+    const base = { ...srv, basicFtpPath: basic ? basic.path : null, beforeLib: BEFORE };
     const lftpScript = path.join(dir, 'lftp.cmd');
     const loginMs = hasLftp ? attempt(`${kind} lftp login`, () => peers.lftpLoginMs(srv, lftpScript)) : null;
     const clients = CLIENTS.filter((c) => !skipped.has(c) && (c !== 'lftp' || loginMs !== null));
@@ -122,7 +125,7 @@ async function main() {
               fs.rmSync(op === 'get' ? local : path.join(s.root, upName), { force: true });
               const spec = { ...base, client, workload: op, local: op === 'get' ? local : src, remote: op === 'get' ? remote : upName, warmRemote: 'k.bin' };
               const m = attempt(`${kind} ${op} ${mib} MiB ${client}`, () => {
-                if (client === 'ours' || client === 'basic-ftp') return nodeWorker('worker.js', spec);
+                if (client === 'ours' || client === 'basic-ftp' || client === 'before') return nodeWorker('worker.js', spec);
                 if (client === 'nodes') return nodeWorker('nodered.js', spec);
                 if (client === 'curl') return peers.curlLarge(srv, op, spec.local, spec.remote);
                 return peers.lftpLarge(srv, op, spec.local, spec.remote, lftpScript, loginMs);
@@ -152,7 +155,7 @@ async function main() {
             const localDir = fs.mkdtempSync(path.join(dir, 'small-'));
             const spec = { ...base, client, workload: mode, files, remoteDir, localDir, connections: POOL, warmRemote: 'k.bin' };
             const m = attempt(`${kind} ${mode} ${client}`, () => {
-              if (client === 'ours' || client === 'basic-ftp') return nodeWorker('worker.js', spec);
+              if (client === 'ours' || client === 'basic-ftp' || client === 'before') return nodeWorker('worker.js', spec);
               if (client === 'nodes') return nodeWorker('nodered.js', spec);
               if (client === 'curl') return peers.curlSmall(srv, files, remoteDir, localDir, path.join(dir, 'curl.cfg'));
               return peers.lftpSmall(srv, files, remoteDir, localDir, mode === 'small-pool' ? POOL : 1, lftpScript, loginMs);
@@ -270,6 +273,21 @@ function report(results, errors) {
     }
     say('');
   }
+  if (BEFORE) {
+    say(`Before/after: 'before' is the build in ${BEFORE}, measured in the same run:`);
+    say('');
+    say('| server | workload | before | ours | ours/before |');
+    say('|---|---|---|---|---|');
+    for (const o of sum.filter((r) => r.client === 'ours')) {
+      const b = get(o.server, o.workload, 'before', o.mib);
+      if (!b) continue;
+      const key = o.workload === 'latency' ? 'p50' : o.mib ? 'mbps' : 'filesPerS';
+      const unit = o.workload === 'latency' ? 'ms p50' : o.mib ? 'MB/s' : 'files/s';
+      const r = key === 'p50' ? b.p50 / o.p50 : o[key] / b[key];
+      say(`| ${o.server} | ${o.workload}${o.mib ? ` ${o.mib} MiB` : ''} | ${fmt(b[key], key === 'p50' ? 2 : 0)} ${unit} | ${fmt(o[key], key === 'p50' ? 2 : 0)} ${unit} | ${r.toFixed(2)}x |`);
+    }
+    say('');
+  }
   if (targets.length) {
     say('Targets:');
     say('');
@@ -290,7 +308,7 @@ function report(results, errors) {
   fs.writeFileSync(path.join(resDir, `${stamp}.json`), JSON.stringify({ config: { SIZES, FILES, GETS, ROUNDS, QUICK }, versions, results, summary: sum, targets, errors }, null, 1));
   fs.writeFileSync(path.join(resDir, 'latest.md'), `${text}\n`);
   if (CHART) {
-    const svg = renderChart(sum, { sizes: SIZES, files: FILES, gets: GETS, pool: POOL });
+    const svg = renderChart(sum, { sizes: SIZES, files: FILES, gets: GETS, pool: POOL, rounds: ROUNDS });
     fs.mkdirSync(path.dirname(path.resolve(ROOT, CHART)), { recursive: true });
     fs.writeFileSync(path.resolve(ROOT, CHART), svg);
     console.log(`chart: ${CHART}; results: bench/results/${stamp}.json, bench/results/latest.md`);

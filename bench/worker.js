@@ -14,7 +14,8 @@ function memorySink() {
 }
 
 function ours() {
-  const { FtpsClient } = require('../nodes/lib');
+  // 'before': an older build of this client (BENCH_BEFORE), for before/after in one run
+  const { FtpsClient } = require(spec.client === 'before' ? spec.beforeLib : '../nodes/lib');
   return {
     async open() {
       const c = new FtpsClient({ host: spec.host, port: spec.port, tls: { ca } });
@@ -49,7 +50,7 @@ function percentile(sorted, p) {
 }
 
 async function main() {
-  const api = spec.client === 'ours' ? ours() : basicFtp();
+  const api = spec.client === 'basic-ftp' ? basicFtp() : ours();
   const out = {};
   const now = () => Number(process.hrtime.bigint()) / 1e6;
   if (spec.workload === 'get' || spec.workload === 'put') {
@@ -71,7 +72,7 @@ async function main() {
     const clients = await Promise.all(Array.from({ length: spec.connections }, () => api.open()));
     const queue = [...spec.files];
     const t0 = now();
-    if (spec.client === 'ours') {
+    if (spec.client !== 'basic-ftp') {
       const { SessionPool } = require('../nodes/nodes/session-pool');
       const idle = [...clients];
       const pool = new SessionPool({ create: () => idle.pop(), open: async () => {}, maxConnections: spec.connections, idleTimeout: 0 });
