@@ -240,7 +240,7 @@ function report(results, errors) {
     say('');
   }
   if (sum.some((r) => r.workload.startsWith('small'))) {
-    say(`${FILES} files of 4 KiB, files/s (peak RSS MiB); pool: ${POOL} connections (basic-ftp: ${POOL} clients, lftp: get -P ${POOL}):`);
+    say(`${FILES} files of 4 KiB, files/s (peak RSS MiB); pool: ${POOL} connections (basic-ftp: ${POOL} clients, lftp: mget -P ${POOL}):`);
     say('');
     say('| server | mode | ours | nodes | basic-ftp | curl | lftp | ours/basic-ftp seq | ours/curl | ours/lftp | node layer cost |');
     say('|---|---|---|---|---|---|---|---|---|---|---|');
