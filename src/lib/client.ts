@@ -3,6 +3,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as tls from 'node:tls';
+import { createSecureContext } from 'node:tls';
 import { Readable, Writable, Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ControlConnection, fmtSeconds } from './control';
@@ -17,6 +18,7 @@ import { choosePassiveHost, parseEpsv, parsePasv } from './passive';
 import { Reply } from './reply';
 import { connectTcp, startTls } from './sockets';
 import { CrlfToLf, LfToCrlf } from './ascii';
+import { FileSink } from './file-sink';
 import { formatFtpTime, parseFtpTime, toDate } from './timefmt';
 import { TlsSessionStore } from './tls-sessions';
 import { baseTlsOptions, TlsSettings } from './tls-settings';
@@ -165,6 +167,7 @@ export class FtpsClient {
   readonly options: Readonly<FtpsClientOptions>;
   private readonly log: DebugLog;
   private readonly tlsBase: tls.ConnectionOptions;
+  private tlsContext: tls.SecureContext | null | undefined;
   private readonly sessions = new TlsSessionStore();
   private readonly timeoutMs: number;
   private readonly dataConnectMs: number;
@@ -336,7 +339,7 @@ export class FtpsClient {
     }
     try {
       // half-open: after CCC the server's close_notify must not close our side before ours is sent
-      const opts: tls.ConnectionOptions & { allowHalfOpen?: boolean } = { ...this.tlsBase, socket: under, allowHalfOpen: this.options.ccc === true };
+      const opts: tls.ConnectionOptions & { allowHalfOpen?: boolean } = { ...this.tlsShared(), socket: under, allowHalfOpen: this.options.ccc === true };
       const sock = await startTls(opts, this.timeoutMs, 'control connection', (s) => this.sessions.watch(s));
       this.controlTls = sock;
       this.log.detail(`control connection secured: ${sock.getProtocol()} ${sock.getCipher()?.name ?? ''}`);
@@ -345,6 +348,23 @@ export class FtpsClient {
       raw.destroy();
       throw e;
     }
+  }
+
+  /**
+   * tlsBase plus one SecureContext for all of the session's connections:
+   * built anew (CA, key parsed) for every data connection it cost more CPU
+   * than the resumed handshake itself. When it cannot be built, tls.connect
+   * meets the same error again, where its errors are explained.
+   */
+  private tlsShared(): tls.ConnectionOptions {
+    if (this.tlsContext === undefined) {
+      try {
+        this.tlsContext = createSecureContext(this.tlsBase);
+      } catch {
+        this.tlsContext = null;
+      }
+    }
+    return this.tlsContext ? { ...this.tlsBase, secureContext: this.tlsContext } : this.tlsBase;
   }
 
   private resetSessionState(): void {
@@ -525,7 +545,7 @@ export class FtpsClient {
   private secureData(raw: net.Socket): Promise<tls.TLSSocket> {
     const session = this.sessions.session;
     this.log.detail(`securing the data connection${session ? ' (resuming the TLS session)' : ''}`);
-    return startTls({ ...this.tlsBase, socket: raw, session }, this.timeoutMs, 'data connection', (s) => this.sessions.watch(s)).then((sock) => {
+    return startTls({ ...this.tlsShared(), socket: raw, session }, this.timeoutMs, 'data connection', (s) => this.sessions.watch(s)).then((sock) => {
       if (this.log.enabled) this.log.detail(`data connection secured: ${sock.getProtocol()}, session ${sock.isSessionReused() ? 'resumed' : 'NEW'}`);
       return sock;
     });
@@ -832,8 +852,7 @@ export class FtpsClient {
         await fs.promises.truncate(local, offset);
       }
       const at = offset;
-      // a large highWaterMark lets 16 KiB TLS reads queue up and reach the disk in one writev
-      open = () => fs.createWriteStream(local, at > 0 ? { flags: 'r+', start: at, highWaterMark: IO_CHUNK } : { flags: 'w', highWaterMark: IO_CHUNK });
+      open = () => new FileSink(local, at > 0 ? 'r+' : 'w', at);
     } else if (local instanceof Writable) {
       if (offset === -1) throw new FtpError('offset -1 needs a local file name to measure', { kind: 'input' });
       open = () => local;
