@@ -7,6 +7,7 @@ import { setMaxListeners } from 'node:events';
 import { assertSafeArgument } from '../lib';
 import type { FtpsClient, Progress, Reply } from '../lib';
 import type { Node, NodeAPI, NodeDef, NodeDone, NodeMessage, NodeSend, NodeStatus } from './red';
+import { resolveLocalPath } from './local-paths';
 import type { JobContext } from './session-pool';
 
 /** A node using an ftps-server: the config node pushes its connection state to it. */
@@ -25,6 +26,8 @@ export interface ServerNode extends Node {
   deregister(user: ServerUser): void;
   /** The connection state as a node status. */
   connectionStatus(): NodeStatus;
+  /** The folder local file names must stay in (the localRoot property), or undefined for any path. */
+  localRoot?: string;
 }
 
 export interface ActionDef extends NodeDef {
@@ -55,6 +58,8 @@ export interface ActionIO {
   progress(label: string, ctx: JobContext): (p: Progress) => void;
   /** Send a message at once (chunked output), ahead of the handler's final outcome. */
   sendNow(msg: NodeMessage): void;
+  /** A local file name checked against the server's localRoot (and resolved inside it). */
+  localPath(name: string): Promise<string>;
 }
 
 export type Handler = (msg: NodeMessage, io: ActionIO) => Promise<Outcome>;
@@ -318,6 +323,7 @@ export function setupAction(RED: NodeAPI, node: Node, def: ActionDef, handler: H
         view.progress(label, p);
       },
       sendNow: (m) => send(m),
+      localPath: (name) => resolveLocalPath(server?.localRoot, name),
     };
     let work: Promise<Outcome>;
     try {

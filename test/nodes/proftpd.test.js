@@ -168,7 +168,7 @@ describe('nodes against ProFTPD (explicit FTPS, tls-config CA)', function () {
     assert.notStrictEqual(u.filename, '/put/u');
     const uname = path.basename(u.filename);
     assert.ok(fs.existsSync(path.join(s.root, 'put', uname)) || fs.existsSync(path.join(s.root, uname)), `unique file ${u.filename}`);
-    await call('p4', { filename: '/put/deep/er/x.json', payload: { a: 1 } });
+    await call('p4', { filename: '/put/deep/er/x.json', payload: '{"a":1}' });
     assert.strictEqual(fs.readFileSync(file('put/deep/er/x.json'), 'utf8'), '{"a":1}');
     s.put('put/r.txt', '01234');
     const r = await call('p5', { filename: '/put/r.txt', localFilename: src });
