@@ -204,6 +204,13 @@ export class FtpsClient {
     return this.options.port || (this.encryption === 'implicit' ? 990 : 21);
   }
 
+  /**
+   * Scratch files of failed xputs that could not be deleted because the
+   * session was lost. Whoever opens the next session (the node's pool) may
+   * take them (splice) and delete them there.
+   */
+  readonly leftovers: string[] = [];
+
   /** The server's last final (non-1xx) reply on this session, for callers that report it (msg.ftps). */
   get lastReply(): Reply | null {
     return this.control?.lastFinal ?? null;
@@ -590,6 +597,11 @@ export class FtpsClient {
     spec.signal?.removeEventListener('abort', onAbort);
     const final = await this.within(finalP, this.timeoutMs, `the reply at the end of ${spec.command}`);
     if (final.code >= 300) throw replyError(final, spec.command);
+    // Node accepts a TCP FIN without TLS close_notify as a clean end, so a cut
+    // connection can look complete; the size the server announced says otherwise
+    if (!spec.upload && spec.type === 'binary' && spec.restAt === 0 && total !== null && bytes < total) {
+      throw new FtpError(`${spec.command}: the data connection ended after ${bytes} of the ${total} bytes the server announced: the transfer is incomplete`, { kind: 'data', code: 426, command: spec.command });
+    }
     return { bytes, ms: Date.now() - started, first, final };
   }
 
@@ -669,7 +681,7 @@ export class FtpsClient {
         result = await this.store('STOR', source, scratch, { ...opts, preserveTimestamp: false });
         await this.renameOver(scratch, remote);
       } catch (e) {
-        await this.tryDelete(scratch);
+        if (!(await this.tryDelete(scratch))) this.leftovers.push(scratch);
         throw e;
       }
       if (opts.preserveTimestamp ?? this.options.preserveTimestamp) await this.copyLocalTime(source, remote);
@@ -745,13 +757,16 @@ export class FtpsClient {
     }
   }
 
-  private async tryDelete(remote: string): Promise<void> {
-    if (!this.connected) return;
+  /** DELE that never throws; false when the session was lost before the server could answer. */
+  private async tryDelete(remote: string): Promise<boolean> {
+    if (!this.connected) return false;
     try {
       const r = await this.requireControl().request(`DELE ${remote}`);
       if (r.code >= 400) this.log.detail(`scratch file ${remote} not removed: ${r.code} ${r.message}`);
+      return true;
     } catch {
       /* the session is gone; nothing more can be done from here */
+      return false;
     }
   }
 
