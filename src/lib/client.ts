@@ -570,6 +570,9 @@ export class FtpsClient {
     try {
       if (this.dataTls) {
         stream = await this.secureData(raw);
+        // a reset after pipeline() let go (an upload waiting for the close) must not crash the process;
+        // the final reply tells what the server got
+        stream.on('error', noop);
         if (aborted) onAbort();
       }
       stream.setTimeout(this.timeoutMs, () =>
@@ -728,12 +731,32 @@ export class FtpsClient {
       onProgress: opts.onProgress,
       signal: opts.signal,
     });
+    if (verb === 'STOR' && type === 'binary' && total !== null) await this.verifyStored(remote, skip + total, command);
     let remotePath = remote;
     if (verb === 'STOU') remotePath = parseUniqueName(out.first) ?? parseUniqueName(out.final) ?? remote;
     if (verb !== 'STOU' || remotePath) {
       if (opts.preserveTimestamp ?? this.options.preserveTimestamp) await this.copyLocalTime(source, remotePath);
     }
     return { bytes: out.bytes, ms: out.ms, reply: out.final, remotePath };
+  }
+
+  /**
+   * A data connection ended by a bare FIN (no TLS close_notify) looks like
+   * the end of the file to many servers, which then answer 226 for a
+   * truncated file. SIZE after the 226 catches that; a server without SIZE
+   * (or that refuses it here) is taken at its word.
+   */
+  private async verifyStored(remote: string, expected: number, command: string): Promise<void> {
+    let size: number;
+    try {
+      size = await this.doSize(remote);
+    } catch (e) {
+      if (isFtpError(e) && (e.kind === 'reply' || e.kind === 'protocol') && this.connected) return;
+      throw e;
+    }
+    if (size !== expected) {
+      throw new FtpError(`${command}: the server stored ${size} of ${expected} bytes: the upload is incomplete`, { kind: 'data', code: 426, command });
+    }
   }
 
   private async copyLocalTime(source: UploadSource, remote: string): Promise<void> {

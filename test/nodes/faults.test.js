@@ -207,6 +207,16 @@ describe('reliability: faults injected by a proxy between the nodes and ProFTPD'
     assert.strictEqual(sha(fs.readFileSync(remote('faults/put/p.bin'))), sha(data));
   });
 
+  it('a small upload whose data connection is reset after the last write: a clean failure, not an uncaught error', async () => {
+    s.put('faults/small/.keep', '');
+    await load([{ id: 'p1', type: 'ftps-put' }]);
+    const data = pattern(40 * 1024, 9);
+    proxy.inject({ conn: 'data', dir: 'up', after: 20 * 1024, action: 'reset' });
+    await failure('p1', { filename: '/faults/small/s.bin', payload: data });
+    await call('p1', { filename: '/faults/small/s.bin', payload: data });
+    assert.strictEqual(sha(fs.readFileSync(remote('faults/small/s.bin'))), sha(data));
+  });
+
   it('the control connection cut mid-transfer (xput): Catch with 421; the scratch file is deleted by the next session', async () => {
     const data = pattern(3 * 1024 * 1024, 5);
     s.put('faults/ctl/.keep', '');
