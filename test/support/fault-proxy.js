@@ -125,6 +125,9 @@ class FaultProxy extends EventEmitter {
         if (this.pairs.size === 0) this.emit('drained');
       }
     };
+    // who ended first: the first FIN (or close) seen, whichever side it came from
+    client.once('end', () => done('client'));
+    server.once('end', () => done('server'));
     client.on('error', () => server.destroy());
     server.on('error', () => client.destroy());
     client.on('close', () => {
