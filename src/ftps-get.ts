@@ -37,7 +37,7 @@ export = function (RED: NodeAPI): void {
       const type = transferTypeOf(msg, nodeType);
 
       if (output === 'file') {
-        const local = await readPath(io, msg, localField, 'local file name', true);
+        const local = await io.localPath(await readPath(io, msg, localField, 'local file name', true));
         const r = await io.run((client, ctx) =>
           client.get(remote, local, {
             type,

@@ -51,6 +51,7 @@ export = function (RED: NodeAPI): void {
     // nothing shown until the first use (the connection is opened lazily)
     node.state = {};
     node.pool = null;
+    node.localRoot = String(def.localRoot ?? '').trim() || undefined;
 
     const logger = (line: string): void => {
       // the client masks PASS before a line is built; debug 1 → info log, debug 2 → also details

@@ -220,6 +220,13 @@ export class FtpsClient {
     return this.options.port || (this.encryption === 'implicit' ? 990 : 21);
   }
 
+  /**
+   * Scratch files of failed xputs that could not be deleted because the
+   * session was lost. Whoever opens the next session (the node's pool) may
+   * take them (splice) and delete them there.
+   */
+  readonly leftovers: string[] = [];
+
   /** The server's last final (non-1xx) reply on this session, for callers that report it (msg.ftps). */
   get lastReply(): Reply | null {
     return this.control?.lastFinal ?? null;
@@ -600,6 +607,9 @@ export class FtpsClient {
     try {
       if (this.dataTls) {
         stream = await this.secureData(raw);
+        // a reset after pipeline() let go (an upload waiting for the close) must not crash the process;
+        // the final reply tells what the server got
+        stream.on('error', noop);
         if (aborted) onAbort();
       }
       stream.setTimeout(this.timeoutMs, () =>
@@ -627,6 +637,11 @@ export class FtpsClient {
     spec.signal?.removeEventListener('abort', onAbort);
     const final = await this.within(finalP, this.timeoutMs, `the reply at the end of ${spec.command}`);
     if (final.code >= 300) throw replyError(final, spec.command);
+    // Node accepts a TCP FIN without TLS close_notify as a clean end, so a cut
+    // connection can look complete; the size the server announced says otherwise
+    if (!spec.upload && spec.type === 'binary' && spec.restAt === 0 && total !== null && bytes < total) {
+      throw new FtpError(`${spec.command}: the data connection ended after ${bytes} of the ${total} bytes the server announced: the transfer is incomplete`, { kind: 'data', code: 426, command: spec.command });
+    }
     return { bytes, ms: Date.now() - started, first, final };
   }
 
@@ -706,7 +721,7 @@ export class FtpsClient {
         result = await this.store('STOR', source, scratch, { ...opts, preserveTimestamp: false });
         await this.renameOver(scratch, remote);
       } catch (e) {
-        await this.tryDelete(scratch);
+        if (!(await this.tryDelete(scratch))) this.leftovers.push(scratch);
         throw e;
       }
       if (opts.preserveTimestamp ?? this.options.preserveTimestamp) await this.copyLocalTime(source, remote);
@@ -753,12 +768,32 @@ export class FtpsClient {
       onProgress: opts.onProgress,
       signal: opts.signal,
     });
+    if (verb === 'STOR' && type === 'binary' && total !== null && this.isEnabled('SIZE')) await this.verifyStored(remote, skip + total, command);
     let remotePath = remote;
     if (verb === 'STOU') remotePath = parseUniqueName(out.first) ?? parseUniqueName(out.final) ?? remote;
     if (verb !== 'STOU' || remotePath) {
       if (opts.preserveTimestamp ?? this.options.preserveTimestamp) await this.copyLocalTime(source, remotePath);
     }
     return { bytes: out.bytes, ms: out.ms, reply: out.final, remotePath };
+  }
+
+  /**
+   * A data connection ended by a bare FIN (no TLS close_notify) looks like
+   * the end of the file to many servers, which then answer 226 for a
+   * truncated file. SIZE after the 226 catches that; a server without SIZE
+   * (refused here, or SIZE disabled for the session) is taken at its word.
+   */
+  private async verifyStored(remote: string, expected: number, command: string): Promise<void> {
+    let size: number;
+    try {
+      size = await this.doSize(remote);
+    } catch (e) {
+      if (isFtpError(e) && (e.kind === 'reply' || e.kind === 'protocol') && this.connected) return;
+      throw e;
+    }
+    if (size !== expected) {
+      throw new FtpError(`${command}: the server stored ${size} of ${expected} bytes: the upload is incomplete`, { kind: 'data', code: 426, command });
+    }
   }
 
   private async copyLocalTime(source: UploadSource, remote: string): Promise<void> {
@@ -782,13 +817,16 @@ export class FtpsClient {
     }
   }
 
-  private async tryDelete(remote: string): Promise<void> {
-    if (!this.connected) return;
+  /** DELE that never throws; false when the session was lost before the server could answer. */
+  private async tryDelete(remote: string): Promise<boolean> {
+    if (!this.connected) return false;
     try {
       const r = await this.requireControl().request(`DELE ${remote}`);
       if (r.code >= 400) this.log.detail(`scratch file ${remote} not removed: ${r.code} ${r.message}`);
+      return true;
     } catch {
       /* the session is gone; nothing more can be done from here */
+      return false;
     }
   }
 

@@ -7,6 +7,7 @@ import { setMaxListeners } from 'node:events';
 import { assertSafeArgument } from '../lib';
 import type { FtpsClient, Progress, Reply, TransferType } from '../lib';
 import type { Node, NodeAPI, NodeDef, NodeDone, NodeMessage, NodeSend, NodeStatus } from './red';
+import { resolveLocalPath } from './local-paths';
 import type { JobContext } from './session-pool';
 
 /** A node using an ftps-server: the config node pushes its connection state to it. */
@@ -25,6 +26,8 @@ export interface ServerNode extends Node {
   deregister(user: ServerUser): void;
   /** The connection state as a node status. */
   connectionStatus(): NodeStatus;
+  /** The folder local file names must stay in (the localRoot property), or undefined for any path. */
+  localRoot?: string;
 }
 
 export interface ActionDef extends NodeDef {
@@ -55,6 +58,8 @@ export interface ActionIO {
   progress(label: string, ctx: JobContext): (p: Progress) => void;
   /** Send a message at once (chunked output), ahead of the handler's final outcome. */
   sendNow(msg: NodeMessage): void;
+  /** A local file name checked against the server's localRoot (and resolved inside it). */
+  localPath(name: string): Promise<string>;
 }
 
 export type Handler = (msg: NodeMessage, io: ActionIO) => Promise<Outcome>;
@@ -88,10 +93,44 @@ export function inputError(message: string): FtpsNodeError {
   return new FtpsNodeError(message, { kind: 'input' });
 }
 
+const LOST_CONNECTION = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ETIMEDOUT', 'ERR_STREAM_PREMATURE_CLOSE', 'ERR_SOCKET_CLOSED']);
+
+/** A failure that lost the connection (a reset, a pipe closed) somewhere in its cause chain. */
+function lostConnection(e: unknown): boolean {
+  for (let depth = 0; e && typeof e === 'object' && depth < 5; depth += 1) {
+    const x = e as { code?: unknown; cause?: unknown };
+    if (typeof x.code === 'string' && LOST_CONNECTION.has(x.code)) return true;
+    e = x.cause;
+  }
+  return false;
+}
+
+function hasReplyCode(e: unknown): boolean {
+  const c = (e as { code?: unknown }).code;
+  return typeof c === 'number' && c > 0;
+}
+
+/**
+ * The error of a job whose session died under it: code 421 (as Net::Cmd
+ * reports a lost connection) when the error itself has no reply code, so
+ * a Catch node can always tell a lost connection from a refusal.
+ */
+export function sessionLostError(e: unknown): unknown {
+  if (!(e instanceof Error) || hasReplyCode(e)) return e;
+  const x = e as Error & { kind?: unknown; command?: unknown };
+  return new FtpsNodeError(`${e.message} (the connection to the server was lost)`, {
+    code: 421,
+    kind: typeof x.kind === 'string' ? x.kind : 'closed',
+    command: typeof x.command === 'string' ? x.command : undefined,
+    cause: e,
+  });
+}
+
 export function toNodeError(e: unknown): FtpsNodeError {
   if (e instanceof FtpsNodeError) return e;
   if (e instanceof Error) {
     const x = e as Error & { code?: unknown; kind?: unknown; command?: unknown };
+    if (!hasReplyCode(e) && lostConnection(e)) return sessionLostError(e) as FtpsNodeError;
     return new FtpsNodeError(e.message, {
       code: typeof x.code === 'number' ? x.code : undefined,
       kind: typeof x.kind === 'string' ? x.kind : undefined,
@@ -319,6 +358,8 @@ export function setupAction(RED: NodeAPI, node: Node, def: ActionDef, handler: H
             view.active += 1;
             try {
               return await job(client, ctx);
+            } catch (e) {
+              throw client.connected ? e : sessionLostError(e);
             } finally {
               view.active -= 1;
             }
@@ -331,6 +372,7 @@ export function setupAction(RED: NodeAPI, node: Node, def: ActionDef, handler: H
         view.progress(label, p);
       },
       sendNow: (m) => send(m),
+      localPath: (name) => resolveLocalPath(server?.localRoot, name),
     };
     let work: Promise<Outcome>;
     try {

@@ -25,6 +25,8 @@ export interface ServerDef extends NodeDef {
   debug?: number | string;
   /** Extension: highest TLS version offered ("" = TLS 1.3). */
   tlsMaxVersion?: string;
+  /** Extension: local file names chosen by messages must stay inside this folder ("" = any path). */
+  localRoot?: string;
 }
 
 export interface ServerSettings {

@@ -26,6 +26,10 @@ export interface PoolClient {
   readonly connected: boolean;
   /** A reply no command asked for is waiting (an idle 421 without a close): the session is out of step. */
   readonly hasStrayReply?: boolean;
+  /** Remote scratch files a failed upload could not delete (the session was lost): the pool deletes them on a later session. */
+  readonly leftovers?: string[];
+  /** DELE, for the leftovers. */
+  delete?(path: string): Promise<unknown>;
   quit(): Promise<void>;
   close(): void;
 }
@@ -166,6 +170,8 @@ export class SessionPool<C extends PoolClient> {
   private holdNewUntil = 0;
   private nextId = 1;
   private lastReported = '';
+  /** Scratch files lost sessions left on the server, deleted before the next job runs. */
+  private readonly orphans: string[] = [];
 
   constructor(opts: SessionPoolOptions<C>) {
     this.opts = opts;
@@ -339,7 +345,7 @@ export class SessionPool<C extends PoolClient> {
       this.finish(entry, abortReason(ctx.signal), undefined);
       return;
     }
-    const p = Promise.resolve()
+    const p = this.sweepOrphans(s.client)
       .then(() => entry.job(s.client, ctx))
       .then(
         (value) => {
@@ -403,6 +409,7 @@ export class SessionPool<C extends PoolClient> {
   private discard(s: Session<C>, polite: boolean): void {
     this.clearIdle(s);
     this.remove(s);
+    this.adoptLeftovers(s.client);
     if (polite && s.client.connected) {
       const q = s.client
         .quit()
@@ -412,6 +419,26 @@ export class SessionPool<C extends PoolClient> {
       void q.finally(() => this.quitting.delete(q));
     } else {
       safeClose(s.client);
+    }
+  }
+
+  private adoptLeftovers(c: C): void {
+    if (c.leftovers && c.leftovers.length > 0) this.orphans.push(...c.leftovers.splice(0));
+  }
+
+  /** Delete what lost sessions left behind; a name the server refuses (gone already) is dropped, one the session dies on is kept. */
+  private async sweepOrphans(c: C): Promise<void> {
+    this.adoptLeftovers(c);
+    if (!c.delete) return;
+    while (this.orphans.length > 0 && c.connected) {
+      const name = this.orphans.shift() as string;
+      try {
+        await c.delete(name);
+        this.log(`deleted ${name}, left behind by a lost session`);
+      } catch (e) {
+        if (!c.connected) this.orphans.push(name);
+        else this.log(`could not delete ${name}, left behind by a lost session: ${(e as Error).message}`);
+      }
     }
   }
 

@@ -37,14 +37,18 @@ export interface UploadDef extends ActionDef {
 
 export type UploadMode = 'overwrite' | 'append' | 'unique';
 
-/** msg.payload as bytes: Buffer as is, strings as UTF-8, numbers and booleans as text, other values as JSON. */
+/**
+ * msg.payload as bytes: a Buffer as is, a string as UTF-8 (the contract's
+ * two types). Anything else is refused rather than guessed at: an object
+ * or a number usually means the wrong msg reached the node.
+ */
 export function payloadBytes(payload: unknown): Buffer {
   if (Buffer.isBuffer(payload)) return payload;
   if (typeof payload === 'string') return Buffer.from(payload, 'utf8');
   if (payload instanceof Uint8Array) return Buffer.from(payload);
   if (payload === undefined || payload === null) throw inputError('no data to upload: msg.payload is empty (or choose a local file as the source)');
-  if (typeof payload === 'number' || typeof payload === 'boolean' || typeof payload === 'bigint') return Buffer.from(String(payload), 'utf8');
-  return Buffer.from(JSON.stringify(payload), 'utf8');
+  const what = Array.isArray(payload) ? 'an array' : typeof payload === 'object' ? 'an object' : `a ${typeof payload}`;
+  throw inputError(`msg.payload must be a Buffer or a string to upload, not ${what} (convert it first, e.g. with a JSON node)`);
 }
 
 /** The remote size for a resumed upload: 0 when the file is not there yet. */
@@ -80,7 +84,7 @@ export function uploadHandler(def: UploadDef, xput: boolean): (msg: NodeMessage,
     const remote = await readPath(io, msg, pathField, 'remote path', mode !== 'unique');
     const type = transferTypeOf(msg, nodeType);
     let source: UploadSource;
-    if (fromFile) source = await readPath(io, msg, localField, 'local file name', true);
+    if (fromFile) source = await io.localPath(await readPath(io, msg, localField, 'local file name', true));
     else source = payloadBytes(msg.payload);
 
     const r: TransferResult = await io.run(async (client, ctx) => {

@@ -410,6 +410,30 @@ class ServerHandle {
   }
 
   async _stop() {
+    await this._kill();
+    if (!process.env.FTPS_HARNESS_KEEP) {
+      fs.rmSync(this._dir, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * Kill the server and start it again with the same configuration, ports
+   * and root (files kept): a server restart as clients see it. Open sessions die.
+   */
+  async restart() {
+    await this._kill();
+    const fresh = await launch(this.kind, this._spec, this._ctx);
+    live.delete(fresh);
+    live.add(this);
+    this.pid = fresh.pid;
+    this.greeting = fresh.greeting;
+    this._exited = fresh._exited;
+    this._exitInfo = null;
+    fresh._child.on('exit', (code, sig) => { this._exited = true; this._exitInfo = { code, sig }; });
+    this._watchdog = fresh._watchdog;
+  }
+
+  async _kill() {
     const pid = this.pid;
     const signal = (sig) => { try { process.kill(-pid, sig); } catch (e) { /* gone */ } };
     // SIGTERM first; what has not gone after a short grace (ProFTPD takes
@@ -427,9 +451,6 @@ class ServerHandle {
     if (this._watchdog) try { process.kill(this._watchdog, 'SIGKILL'); } catch (e) { /* gone */ }
     // the listening port should be free again right away; wait briefly if not
     for (let i = 0; i < 50 && !(await canBind(this.port)); i++) await sleep(20);
-    if (!process.env.FTPS_HARNESS_KEEP) {
-      fs.rmSync(this._dir, { recursive: true, force: true });
-    }
   }
 }
 
@@ -467,6 +488,8 @@ async function launch(kind, spec, ctx) {
     _exited: { value: false, writable: true, enumerable: false },
     _exitInfo: { value: null, writable: true, enumerable: false },
     _child: { value: child, enumerable: false },
+    _spec: { value: spec, enumerable: false },
+    _ctx: { value: ctx, enumerable: false },
   });
   // ProFTPD drops privileges (which clears pdeathsig): a watchdog shell kills its
   // process group if this process dies without cleaning up.
@@ -476,7 +499,7 @@ async function launch(kind, spec, ctx) {
     { detached: true, stdio: 'ignore' });
     dog.on('error', () => {});
     dog.unref();
-    Object.defineProperty(handle, '_watchdog', { value: dog.pid, enumerable: false });
+    Object.defineProperty(handle, '_watchdog', { value: dog.pid, enumerable: false, writable: true });
   }
   fs.writeFileSync(path.join(dir, 'server.pid'), String(child.pid));
   live.add(handle);
@@ -607,7 +630,7 @@ function configProftpd(ctx) {
     `ExtendedLog ${L('protocol.log')} ALL protocol`,
     `AuthUserFile ${passwd}`, `AuthGroupFile ${group}`, 'AuthOrder mod_auth_file.c',
     'RequireValidShell off', 'DefaultRoot ~', 'AllowOverwrite on', 'AllowStoreRestart on',
-    'MaxInstances 200', 'MaxLoginAttempts 10', 'TimeoutIdle 600',
+    'MaxInstances 200', 'MaxLoginAttempts 10', `TimeoutIdle ${opts.idleTimeout || 600}`,
     `PassivePorts ${ctx.pasvMin} ${ctx.pasvMax}`,
   ];
   if (opts.pasvAddress) lines.push(`MasqueradeAddress ${opts.pasvAddress}`);
@@ -684,7 +707,7 @@ function configPyftpdlib(ctx) {
 const CONFIG = { vsftpd: configVsftpd, proftpd: configProftpd, pureftpd: configPureftpd, pyftpdlib: configPyftpdlib };
 
 /**
- * Start a server. opts: { mode, cert, requireTls, pasvAddress, helpDisabled, root, tls13, clientCert, port } (see README.md).
+ * Start a server. opts: { mode, cert, requireTls, pasvAddress, helpDisabled, root, tls13, clientCert, port, idleTimeout } (see README.md).
  * Resolves with a handle { kind, mode, host, port, user, password, root, homeIsRoot, ca, pid, log(), stop(), ... }.
  */
 async function startServer(kind, opts = {}) {

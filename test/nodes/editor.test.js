@@ -232,7 +232,7 @@ describe('editor in headless chromium (the demo as npm start runs it)', function
     // the grouping issue 4 asks for
     assert.deepStrictEqual(form.groups, {
       connection: ['host', 'port', 'user', 'password'],
-      security: ['encryption', 'dataProt', 'tls', 'rejectUnauthorized', 'tlsMaxVersion'],
+      security: ['encryption', 'dataProt', 'tls', 'rejectUnauthorized', 'tlsMaxVersion', 'localRoot'],
       data: ['epsv', 'pasvHost', 'pret'],
       advanced: ['timeout', 'maxConnections', 'idleTimeout', 'preserveTimestamp', 'overrideHelp', 'ccc', 'debug'],
     });

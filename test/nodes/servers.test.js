@@ -196,7 +196,7 @@ for (const kind of h.KINDS) {
           const ufile = [path.join(s.root, 'put', uname), path.join(s.root, uname)].find((p) => fs.existsSync(p));
           assert.ok(ufile, `unique file ${u.filename}`);
           assert.strictEqual(fs.readFileSync(ufile, 'utf8'), 'unique');
-          await call('p4', { filename: '/put/deep/er/x.json', payload: { a: 1 } });
+          await call('p4', { filename: '/put/deep/er/x.json', payload: '{"a":1}' });
           assert.strictEqual(fs.readFileSync(file('put/deep/er/x.json'), 'utf8'), '{"a":1}');
           s.put('put/r.txt', '01234');
           const r = await call('p5', { filename: '/put/r.txt', localFilename: src });

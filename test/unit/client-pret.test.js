@@ -81,7 +81,8 @@ describe('client PRET (mock server)', () => {
     const r = await c.put(Buffer.from('beta'), 'b.txt');
     assert.equal(r.bytes, 4);
     assert.equal(server.files.get('b.txt').toString(), 'beta');
-    assert.deepEqual(afterLogin(), ['PRET STOR b.txt', 'EPSV', 'STOR b.txt']);
+    // SIZE: the upload is checked against what the server stored
+    assert.deepEqual(afterLogin(), ['PRET STOR b.txt', 'EPSV', 'STOR b.txt', 'SIZE b.txt']);
   });
 
   it('mock server: pret: true sends PRET LIST (and PRET LIST <dir>, PRET NLST) before listings', async () => {
@@ -100,7 +101,7 @@ describe('client PRET (mock server)', () => {
     await c.getBuffer('a.txt');
     await c.put(Buffer.from('x'), 'up.txt');
     await c.getBuffer('c.txt');
-    assert.deepEqual(afterLogin(), ['PRET RETR a.txt', 'PASV', 'RETR a.txt', 'PRET STOR up.txt', 'PASV', 'STOR up.txt', 'PRET RETR c.txt', 'PASV', 'RETR c.txt']);
+    assert.deepEqual(afterLogin(), ['PRET RETR a.txt', 'PASV', 'RETR a.txt', 'PRET STOR up.txt', 'PASV', 'STOR up.txt', 'SIZE up.txt', 'PRET RETR c.txt', 'PASV', 'RETR c.txt']);
   });
 
   it('mock server: with epsv always (EPSV ALL) PRET still precedes each EPSV', async () => {
@@ -207,7 +208,7 @@ describe('client PRET (mock server)', () => {
     await c.listRaw('LIST');
     const c2 = await loggedIn({ pret: false, epsv: 'never' });
     await c2.getBuffer('a.txt');
-    assert.deepEqual(afterLogin(), ['EPSV', 'RETR a.txt', 'EPSV', 'STOR b.txt', 'EPSV', 'LIST']);
+    assert.deepEqual(afterLogin(), ['EPSV', 'RETR a.txt', 'EPSV', 'STOR b.txt', 'SIZE b.txt', 'EPSV', 'LIST']);
     assert.deepEqual(server.sessions[1].lines.slice(LOGIN.length), ['PASV', 'RETR a.txt']);
     assert.ok(!server.lines.some((l) => /^PRET/i.test(l)), server.lines.join(' | '));
   });

@@ -1,0 +1,350 @@
+'use strict';
+// Reliability: faults injected between the nodes and a real ProFTPD
+// (explicit FTPS, session reuse required) by test/support/fault-proxy.js.
+// For each fault: the failure reaches the Catch node with a message and a
+// code, nothing partial appears under a final name, a retry completes the
+// file byte-exact, the next message gets a working session without a
+// redeploy, and no socket, timer or file handle is left open.
+const assert = require('node:assert');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { helper, core } = require('./support/red');
+const { FaultProxy } = require('../support/fault-proxy');
+const h = require('../harness');
+
+const ROOT = path.join(__dirname, '..', '..');
+const TYPES = ['ftps-server', 'ftps-get', 'ftps-put', 'ftps-xput', 'ftps-quot', 'ftps-ops'];
+const NODES = [...TYPES.map((t) => require(path.join(ROOT, 'nodes', `${t}.js`))), core('network/05-tls.js')];
+const PROXY_HOST = '127.0.0.2';
+
+function pattern(n, seed) {
+  const b = Buffer.alloc(n);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < n; i += 1) {
+    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+    b[i] = x & 0xff;
+  }
+  return b;
+}
+const sha = (b) => crypto.createHash('sha256').update(b).digest('hex');
+
+// process.stdout/stderr become sockets on first use when piped: make them exist before any count
+void process.stdout;
+void process.stderr;
+
+/** Handles Node keeps for sockets, TLS, timers and files, by type. */
+function resources() {
+  const counts = {};
+  for (const r of process.getActiveResourcesInfo()) counts[r] = (counts[r] || 0) + 1;
+  return counts;
+}
+
+function flowFor(s, caFile, nodes, serverExtra = {}) {
+  return [
+    { id: 'f1', type: 'tab', label: 'ftps' },
+    { id: 'tls1', type: 'tls-config', name: '', cert: '', key: '', ca: caFile, certname: '', keyname: '', caname: '', servername: 'localhost', verifyservercert: true, alpnprotocol: '' },
+    // through the proxy; EPSV only, so data connections go to the control host (the proxy)
+    { id: 's1', type: 'ftps-server', host: PROXY_HOST, port: String(s.port), encryption: 'explicit', tls: 'tls1', epsv: 'always', timeout: 5, maxConnections: 1, idleTimeout: 60, ...serverExtra },
+    ...nodes.map((n) => ({ z: 'f1', server: 's1', wires: [['out']], ...n })),
+    { id: 'out', z: 'f1', type: 'helper' },
+    { id: 'c1', z: 'f1', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
+    { id: 'caught', z: 'f1', type: 'helper' },
+  ];
+}
+
+/** Send msg into node `id`; resolves with the output msg, rejects with the Catch node's msg.error (message, code). */
+function call(id, msg, ms = 30000) {
+  return new Promise((resolve, reject) => {
+    const out = helper.getNode('out');
+    const caught = helper.getNode('caught');
+    const t = setTimeout(() => finish(reject, new Error(`no answer from ${id} within ${ms} ms`)), ms);
+    const onOut = (m) => finish(resolve, m);
+    const onCaught = (m) => finish(reject, Object.assign(new Error(m.error.message), { code: m.error.code, msg: m, caught: true }));
+    function finish(fn, v) {
+      clearTimeout(t);
+      out.removeListener('input', onOut);
+      caught.removeListener('input', onCaught);
+      fn(v);
+    }
+    out.on('input', onOut);
+    caught.on('input', onCaught);
+    helper.getNode(id).receive(msg);
+  });
+}
+
+/** The Catch node's error for `msg`, asserting that there was one with a message and a numeric code. */
+async function failure(id, msg) {
+  const e = await call(id, msg).then(
+    (m) => assert.fail(`expected a failure, got output ${JSON.stringify(m.ftps)}`),
+    (x) => x,
+  );
+  assert.ok(e.caught, `the failure reached the Catch node (${e.message})`);
+  assert.ok(e.message && e.message.length > 10, `a clear message: ${e.message}`);
+  assert.strictEqual(typeof e.code, 'number', `msg.error.code is set (${e.message})`);
+  return e;
+}
+
+describe('reliability: faults injected by a proxy between the nodes and ProFTPD', function () {
+  this.timeout(60000);
+  let s;
+  let proxy;
+  let caFile;
+  let localDir;
+  let before0;
+
+  before(async function () {
+    h.requireServer(this, 'proftpd', 'explicit');
+    s = await h.startServer('proftpd', { mode: 'explicit' });
+    caFile = (await h.certs()).files.caCert;
+    proxy = await FaultProxy.start({ host: PROXY_HOST, controlPort: s.port, dataPorts: s.pasvRange });
+  });
+  after(async () => {
+    if (proxy) await proxy.close();
+    if (s) await s.stop();
+  });
+  // async, as afterEach is: mocha runs its hook timeout timer in both (once the hook
+  // has returned its promise), so the counts compare like with like
+  beforeEach(async () => {
+    localDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ftps-faults-'));
+    await new Promise((r) => setImmediate(r));
+    before0 = resources();
+    proxy.clearFaults();
+  });
+  afterEach(async function () {
+    const pool = helper.getNode('s1')?.pool;
+    await helper.unload();
+    if (pool) assert.strictEqual(pool.status().sessions, 0, 'the pool has no session left');
+    await proxy.drained();
+    // every socket, TLS stream, timer and file handle the test opened is closed again
+    // (a destroyed handle counts until its close callback, a few loop turns later)
+    const grown = () => {
+      const after = resources();
+      return [...new Set([...Object.keys(before0), ...Object.keys(after)])]
+        .filter((k) => k !== 'TTYWrap' && k !== 'PipeWrap' && (after[k] || 0) > (before0[k] || 0))
+        .map((k) => `${k}: ${before0[k] || 0} before, ${after[k] || 0} after`);
+    };
+    for (let turn = 0; turn < 20 && grown().length > 0; turn += 1) await new Promise((r) => setImmediate(r));
+    assert.deepStrictEqual(grown(), [], this.currentTest.title);
+    fs.rmSync(localDir, { recursive: true, force: true });
+  });
+
+  const load = (nodes, serverExtra) => helper.load(NODES, flowFor(s, caFile, nodes, serverExtra), { s1: { user: s.user, password: s.password } });
+  const remote = (rel) => path.join(s.root, rel);
+  const scratchFiles = (dir) => fs.readdirSync(dir).filter((n) => n.startsWith('_tmp.') || n.includes('.tmp'));
+
+  it('the data connection cut mid-RETR: Catch, no local file (final or scratch), resume retry byte-exact, next message works', async () => {
+    const data = pattern(2 * 1024 * 1024, 1);
+    s.put('faults/retr.bin', data);
+    await load([{ id: 'g1', type: 'ftps-get', output: 'file' }, { id: 'g2', type: 'ftps-get', output: 'file', resume: true }]);
+    const local = path.join(localDir, 'retr.bin');
+    proxy.inject({ conn: 'data', dir: 'down', after: 300 * 1024, action: 'reset' });
+    const e = await failure('g1', { filename: '/faults/retr.bin', localFilename: local });
+    assert.deepStrictEqual(proxy.fired, [{ kind: 'data', action: 'reset' }]);
+    assert.deepStrictEqual(fs.readdirSync(localDir), [], `nothing under the final or a scratch name (${e.message})`);
+    const r = await call('g2', { filename: '/faults/retr.bin', localFilename: local });
+    assert.strictEqual(r.payload, local);
+    assert.strictEqual(sha(fs.readFileSync(local)), sha(data));
+    assert.deepStrictEqual(fs.readdirSync(localDir), ['retr.bin']);
+  });
+
+  it('the data connection ended by a plain FIN mid-RETR (no TLS close_notify): not taken as complete (426), no local file', async () => {
+    const data = pattern(1024 * 1024, 8);
+    s.put('faults/fin.bin', data);
+    await load([{ id: 'g1', type: 'ftps-get', output: 'file' }, { id: 'g2', type: 'ftps-get' }]);
+    const local = path.join(localDir, 'fin.bin');
+    proxy.inject({ conn: 'data', dir: 'down', after: 200 * 1024, action: 'fin' });
+    const e = await failure('g1', { filename: '/faults/fin.bin', localFilename: local });
+    assert.strictEqual(e.code, 426, e.message);
+    assert.match(e.message, /incomplete/);
+    assert.deepStrictEqual(fs.readdirSync(localDir), []);
+    proxy.inject({ conn: 'data', dir: 'down', after: 300 * 1024, action: 'fin' });
+    await failure('g2', { filename: '/faults/fin.bin' });
+    assert.ok((await call('g2', { filename: '/faults/fin.bin' })).payload.equals(data));
+  });
+
+  it('the data connection cut mid-RETR of a resumed get: the part kept, the retry completes it byte-exact', async () => {
+    const data = pattern(1024 * 1024, 2);
+    s.put('faults/retr2.bin', data);
+    const local = path.join(localDir, 'retr2.bin');
+    fs.writeFileSync(local, data.subarray(0, 100 * 1024));
+    await load([{ id: 'g2', type: 'ftps-get', output: 'file', resume: true }]);
+    proxy.inject({ conn: 'data', dir: 'down', after: 200 * 1024, action: 'reset' });
+    await failure('g2', { filename: '/faults/retr2.bin', localFilename: local });
+    const kept = fs.readFileSync(local);
+    assert.ok(kept.length >= 100 * 1024 && kept.length < data.length, `a prefix is kept (${kept.length})`);
+    assert.ok(kept.equals(data.subarray(0, kept.length)), 'the kept part is a true prefix');
+    const r = await call('g2', { filename: '/faults/retr2.bin', localFilename: local });
+    assert.strictEqual(r.ftps.bytes, data.length - kept.length, 'only the rest was fetched');
+    assert.strictEqual(sha(fs.readFileSync(local)), sha(data));
+  });
+
+  it('the data connection cut mid-STOR of an xput: Catch, no remote file (final or scratch), the retry is byte-exact', async () => {
+    const data = pattern(2 * 1024 * 1024, 3);
+    await load([{ id: 'x1', type: 'ftps-xput', mkdirs: true }]);
+    proxy.inject({ conn: 'data', dir: 'up', after: 400 * 1024, action: 'reset' });
+    await failure('x1', { filename: '/faults/stor/x.bin', payload: data });
+    assert.deepStrictEqual(fs.readdirSync(remote('faults/stor')), [], 'no final file, the scratch file was removed');
+    const r = await call('x1', { filename: '/faults/stor/x.bin', payload: data });
+    assert.strictEqual(r.ftps.bytes, data.length);
+    assert.strictEqual(sha(fs.readFileSync(remote('faults/stor/x.bin'))), sha(data));
+    assert.deepStrictEqual(fs.readdirSync(remote('faults/stor')), ['x.bin']);
+  });
+
+  it('the data connection cut mid-STOR of a put from a local file: a put with resume completes it byte-exact', async () => {
+    const data = pattern(2 * 1024 * 1024, 4);
+    const src = path.join(localDir, 'src.bin');
+    fs.writeFileSync(src, data);
+    s.put('faults/put/.keep', '');
+    await load([{ id: 'p1', type: 'ftps-put', source: 'file' }, { id: 'p2', type: 'ftps-put', source: 'file', resume: true }]);
+    proxy.inject({ conn: 'data', dir: 'up', after: 500 * 1024, action: 'reset' });
+    await failure('p1', { filename: '/faults/put/p.bin', localFilename: src });
+    const part = fs.existsSync(remote('faults/put/p.bin')) ? fs.statSync(remote('faults/put/p.bin')).size : 0;
+    assert.ok(part < data.length, `the remote file is incomplete (${part})`);
+    const r = await call('p2', { filename: '/faults/put/p.bin', localFilename: src });
+    assert.strictEqual(r.ftps.bytes, data.length - part, 'only the missing part was sent');
+    assert.strictEqual(sha(fs.readFileSync(remote('faults/put/p.bin'))), sha(data));
+  });
+
+  it('a small upload whose data connection is reset after the last write: a clean failure, not an uncaught error', async () => {
+    s.put('faults/small/.keep', '');
+    await load([{ id: 'p1', type: 'ftps-put' }]);
+    const data = pattern(40 * 1024, 9);
+    proxy.inject({ conn: 'data', dir: 'up', after: 20 * 1024, action: 'reset' });
+    await failure('p1', { filename: '/faults/small/s.bin', payload: data });
+    await call('p1', { filename: '/faults/small/s.bin', payload: data });
+    assert.strictEqual(sha(fs.readFileSync(remote('faults/small/s.bin'))), sha(data));
+  });
+
+  it('an upload ended by a plain FIN (the server answers 226 for what it got): put and xput fail with 426, xput leaves nothing', async () => {
+    s.put('faults/fin-up/.keep', '');
+    await load([{ id: 'p1', type: 'ftps-put' }, { id: 'x1', type: 'ftps-xput' }]);
+    const data = pattern(200 * 1024, 10);
+    proxy.inject({ conn: 'data', dir: 'up', after: 64 * 1024, action: 'fin' });
+    const e = await failure('p1', { filename: '/faults/fin-up/p.bin', payload: data });
+    assert.strictEqual(e.code, 426, e.message);
+    assert.match(e.message, /incomplete/);
+    proxy.inject({ conn: 'data', dir: 'up', after: 64 * 1024, action: 'fin' });
+    const e2 = await failure('x1', { filename: '/faults/fin-up/x.bin', payload: data });
+    assert.strictEqual(e2.code, 426, e2.message);
+    assert.deepStrictEqual(fs.readdirSync(remote('faults/fin-up')).sort(), ['.keep', 'p.bin'], 'no xput file, final or scratch');
+    await call('x1', { filename: '/faults/fin-up/x.bin', payload: data });
+    assert.strictEqual(sha(fs.readFileSync(remote('faults/fin-up/x.bin'))), sha(data));
+  });
+
+  it('the control connection cut mid-transfer (xput): Catch with 421; the scratch file is deleted by the next session', async () => {
+    const data = pattern(3 * 1024 * 1024, 5);
+    s.put('faults/ctl/.keep', '');
+    await load([{ id: 'x1', type: 'ftps-xput' }, { id: 'q1', type: 'ftps-quot' }]);
+    proxy.inject({ conn: 'data', dir: 'up', after: 256 * 1024, action: 'reset-control' });
+    const e = await failure('x1', { filename: '/faults/ctl/x.bin', payload: data });
+    assert.strictEqual(e.code, 421, e.message);
+    assert.ok(!fs.existsSync(remote('faults/ctl/x.bin')), 'nothing under the final name');
+    // the scratch file could not be deleted on the dead session; the server may still be writing it
+    await proxy.drained();
+    const left = scratchFiles(remote('faults/ctl'));
+    assert.strictEqual(left.length, 1, `the lost session left its scratch file (${left})`);
+    const ok = await call('q1', { payload: 'NOOP' });
+    assert.strictEqual(ok.ftps.code, 200, 'the next message works without a redeploy');
+    assert.deepStrictEqual(scratchFiles(remote('faults/ctl')), [], 'the next session deleted the scratch file');
+    const r = await call('x1', { filename: '/faults/ctl/x.bin', payload: data });
+    assert.strictEqual(sha(fs.readFileSync(remote('faults/ctl/x.bin'))), sha(data));
+    assert.strictEqual(r.ftps.bytes, data.length);
+  });
+
+  it('the control connection cut mid-RETR: Catch with 421, no local file, the next message works', async () => {
+    const data = pattern(2 * 1024 * 1024, 6);
+    s.put('faults/ctl/r.bin', data);
+    await load([{ id: 'g1', type: 'ftps-get', output: 'file' }]);
+    const local = path.join(localDir, 'r.bin');
+    proxy.inject({ conn: 'data', dir: 'down', after: 256 * 1024, action: 'reset-control' });
+    const e = await failure('g1', { filename: '/faults/ctl/r.bin', localFilename: local });
+    assert.strictEqual(e.code, 421, e.message);
+    assert.deepStrictEqual(fs.readdirSync(localDir), []);
+    await call('g1', { filename: '/faults/ctl/r.bin', localFilename: local });
+    assert.strictEqual(sha(fs.readFileSync(local)), sha(data));
+  });
+
+  it('a server that stalls mid-RETR past the timeout: Catch with a timeout error (421), no local file, the next message works', async () => {
+    const data = pattern(1024 * 1024, 7);
+    s.put('faults/stall.bin', data);
+    await load([{ id: 'g1', type: 'ftps-get', output: 'file' }], { timeout: 1 });
+    const local = path.join(localDir, 'stall.bin');
+    proxy.inject({ conn: 'data', dir: 'down', after: 100 * 1024, action: 'stall' });
+    const e = await failure('g1', { filename: '/faults/stall.bin', localFilename: local });
+    assert.match(e.message, /no data moved on the data connection for 1 s/);
+    assert.strictEqual(e.code, 421);
+    assert.deepStrictEqual(fs.readdirSync(localDir), []);
+    await call('g1', { filename: '/faults/stall.bin', localFilename: local });
+    assert.strictEqual(sha(fs.readFileSync(local)), sha(data));
+  });
+
+  it('a server that stalls on the control connection (no reply) past the timeout: Catch, the next message works', async () => {
+    await load([{ id: 'q1', type: 'ftps-quot' }], { timeout: 1 });
+    proxy.inject({ conn: 'control', dir: 'down', after: 0, action: 'stall' });
+    const e = await failure('q1', { payload: 'NOOP' });
+    assert.match(e.message, /time|greeting/i);
+    assert.strictEqual((await call('q1', { payload: 'NOOP' })).ftps.code, 200);
+  });
+
+  it('the TLS handshake aborted (control reset right after AUTH TLS): Catch with a TLS/connection error, the next message works', async () => {
+    await load([{ id: 'q1', type: 'ftps-quot' }]);
+    // "AUTH TLS\r\n" is 10 bytes; the ClientHello follows
+    proxy.inject({ conn: 'control', dir: 'up', after: 10, action: 'reset' });
+    const e = await failure('q1', { payload: 'NOOP' });
+    assert.match(e.message, /TLS|closed|reset|handshake|socket/i);
+    assert.strictEqual((await call('q1', { payload: 'NOOP' })).ftps.code, 200);
+  });
+
+  it('the data TLS handshake aborted: Catch, the next message works', async () => {
+    s.put('faults/hs.txt', 'handshake');
+    await load([{ id: 'g1', type: 'ftps-get', output: 'utf8' }]);
+    proxy.inject({ conn: 'data', dir: 'up', after: 0, action: 'reset' });
+    await failure('g1', { filename: '/faults/hs.txt' });
+    assert.strictEqual((await call('g1', { filename: '/faults/hs.txt' })).payload, 'handshake');
+  });
+
+  it('the server restarts between two messages: the second gets a new session without a redeploy', async () => {
+    s.put('faults/restart.txt', 'before');
+    await load([{ id: 'g1', type: 'ftps-get', output: 'utf8' }, { id: 'p1', type: 'ftps-put' }]);
+    assert.strictEqual((await call('g1', { filename: '/faults/restart.txt' })).payload, 'before');
+    const closed = proxy.nextServerClose('control');
+    await s.restart();
+    await closed;
+    await call('p1', { filename: '/faults/restart.txt', payload: 'after' });
+    assert.strictEqual((await call('g1', { filename: '/faults/restart.txt' })).payload, 'after');
+  });
+});
+
+describe('reliability: a server that answers 421 to an idle session (ProFTPD TimeoutIdle)', function () {
+  this.timeout(60000);
+  let s;
+  let proxy;
+
+  before(async function () {
+    h.requireServer(this, 'proftpd', 'explicit');
+    s = await h.startServer('proftpd', { mode: 'explicit', idleTimeout: 1 });
+    proxy = await FaultProxy.start({ host: PROXY_HOST, controlPort: s.port, dataPorts: s.pasvRange });
+  });
+  after(async () => {
+    if (proxy) await proxy.close();
+    if (s) await s.stop();
+  });
+  afterEach(() => helper.unload());
+
+  it('the session the server closed is replaced: the next message succeeds, nothing reaches the Catch node', async () => {
+    const caFile = (await h.certs()).files.caCert;
+    await helper.load(NODES, flowFor(s, caFile, [{ id: 'q1', type: 'ftps-quot' }]), { s1: { user: s.user, password: s.password } });
+    // the server's 421 and its close of the connection, seen by the proxy (listening from the start:
+    // on a busy machine the second can pass before the first message's output arrives)
+    const closed = proxy.nextServerClose('control');
+    assert.strictEqual((await call('q1', { payload: 'NOOP' })).ftps.code, 200);
+    const pool = helper.getNode('s1').pool;
+    await closed;
+    const m = await call('q1', { payload: 'PWD' });
+    assert.strictEqual(m.ftps.code, 257);
+    assert.strictEqual(proxy.counts.control, 2, 'a second session was opened');
+    assert.strictEqual(pool.status().sessions, 1);
+  });
+});

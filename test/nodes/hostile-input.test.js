@@ -1,0 +1,127 @@
+'use strict';
+// Bad input against a real server (ProFTPD, explicit FTPS): very long paths,
+// names that are not UTF-8, empty names, ".." segments, and the password
+// kept out of every log line, output, error and the flow export while a
+// session works and fails.
+const assert = require('node:assert');
+const fs = require('node:fs');
+const path = require('node:path');
+const { helper, core } = require('./support/red');
+const h = require('../harness');
+
+const ROOT = path.join(__dirname, '..', '..');
+const TYPES = ['ftps-server', 'ftps-list', 'ftps-get', 'ftps-put', 'ftps-quot', 'ftps-ops'];
+const NODES = [...TYPES.map((t) => require(path.join(ROOT, 'nodes', `${t}.js`))), core('network/05-tls.js')];
+
+function call(id, msg, ms = 20000) {
+  return new Promise((resolve, reject) => {
+    const out = helper.getNode('out');
+    const caught = helper.getNode('caught');
+    const t = setTimeout(() => finish(reject, new Error(`no answer from ${id} within ${ms} ms`)), ms);
+    const onOut = (m) => finish(resolve, m);
+    const onCaught = (m) => finish(reject, Object.assign(new Error(m.error.message), { code: m.error.code, msg: m }));
+    function finish(fn, v) {
+      clearTimeout(t);
+      out.removeListener('input', onOut);
+      caught.removeListener('input', onCaught);
+      fn(v);
+    }
+    out.on('input', onOut);
+    caught.on('input', onCaught);
+    helper.getNode(id).receive(msg);
+  });
+}
+
+describe('bad input against ProFTPD (nodes)', function () {
+  this.timeout(60000);
+  let s;
+  let caFile;
+
+  before(async function () {
+    h.requireServer(this, 'proftpd', 'explicit');
+    s = await h.startServer('proftpd', { mode: 'explicit' });
+    caFile = (await h.certs()).files.caCert;
+  });
+  after(async () => {
+    if (s) await s.stop();
+  });
+  afterEach(() => helper.unload());
+
+  const load = (serverExtra = {}) => helper.load(NODES, [
+    { id: 'f1', type: 'tab', label: 'ftps' },
+    { id: 'tls1', type: 'tls-config', name: '', cert: '', key: '', ca: caFile, certname: '', keyname: '', caname: '', servername: '', verifyservercert: true, alpnprotocol: '' },
+    { id: 's1', type: 'ftps-server', host: s.host, port: String(s.port), encryption: 'explicit', tls: 'tls1', timeout: 10, maxConnections: 1, ...serverExtra },
+    { id: 'l1', z: 'f1', type: 'ftps-list', server: 's1', wires: [['out']] },
+    { id: 'g1', z: 'f1', type: 'ftps-get', server: 's1', output: 'utf8', wires: [['out']] },
+    { id: 'p1', z: 'f1', type: 'ftps-put', server: 's1', wires: [['out']] },
+    { id: 'q1', z: 'f1', type: 'ftps-quot', server: 's1', wires: [['out']] },
+    { id: 'o1', z: 'f1', type: 'ftps-ops', server: 's1', operation: 'delete', wires: [['out']] },
+    { id: 'out', z: 'f1', type: 'helper' },
+    { id: 'c1', z: 'f1', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
+    { id: 'caught', z: 'f1', type: 'helper' },
+  ], { s1: { user: s.user, password: s.password } });
+
+  it('a 4,096-character path fails with the server\'s code (or a lost session, 421), and the next message works', async () => {
+    // ProFTPD does not answer a command longer than its buffer: the reply timeout (2 s) ends that session
+    await load({ timeout: 2 });
+    const long = `/${'d'.repeat(199)}`.repeat(21).slice(0, 4096);
+    assert.strictEqual(long.length, 4096);
+    const e = await call('g1', { filename: long }).then(() => null, (x) => x);
+    assert.ok(e, 'the get failed');
+    assert.strictEqual(typeof e.code, 'number', e.message);
+    assert.ok(e.code >= 400, `${e.code} ${e.message}`);
+    assert.strictEqual((await call('q1', { payload: 'NOOP' })).ftps.code, 200);
+  });
+
+  it('a name that is not UTF-8 in a listing is kept apart, with the other names intact', async () => {
+    const dir = path.join(s.root, 'latin1');
+    fs.mkdirSync(dir);
+    const odd = Buffer.concat([Buffer.from(dir + '/'), Buffer.from([0x66, 0xe9, 0x2e, 0x74, 0x78, 0x74])]);
+    fs.writeFileSync(odd, 'x');
+    fs.writeFileSync(path.join(dir, 'plain.txt'), 'y');
+    // (s.own() walks names as strings, which this one is not)
+    for (const p of [dir, odd, path.join(dir, 'plain.txt')]) fs.chownSync(p, s._owner.uid, s._owner.gid);
+    await load();
+    const m = await call('l1', { filename: '/latin1' });
+    const names = m.payload.map((e) => e.name).sort();
+    assert.strictEqual(names.length, 2, JSON.stringify(names));
+    assert.ok(names.includes('plain.txt'));
+    const oddName = names.find((n) => n !== 'plain.txt');
+    assert.strictEqual(typeof oddName, 'string');
+    assert.match(oddName, /^f.+\.txt$/);
+  });
+
+  it('empty names are refused before sending (get, delete)', async () => {
+    await load();
+    await assert.rejects(call('g1', { filename: '' }), /no remote path/);
+    await assert.rejects(call('o1', { filename: '' }), /path/);
+    assert.strictEqual(helper.getNode('s1').pool, null, 'nothing was sent');
+  });
+
+  it('".." segments stay inside the server\'s root: nothing outside it is read or written', async () => {
+    await load();
+    const outside = path.dirname(s.root);
+    const e = await call('g1', { filename: '/../../../../etc/hostname' }).then(() => null, (x) => x);
+    assert.ok(e === null || e.code === 550, e && e.message);
+    if (e === null) assert.ok(true, 'the chroot resolved it inside the root');
+    await call('p1', { filename: '../../../escape.txt', payload: 'in the root' }).catch(() => undefined);
+    for (const d of [outside, path.dirname(outside), '/']) assert.ok(!fs.existsSync(path.join(d, 'escape.txt')), `nothing appeared in ${d}`);
+    if (fs.existsSync(path.join(s.root, 'escape.txt'))) assert.strictEqual(fs.readFileSync(path.join(s.root, 'escape.txt'), 'utf8'), 'in the root');
+  });
+
+  it('the password appears in no log line (debug 2), output, error or the flow export while sessions work and fail', async () => {
+    await load({ debug: 2 });
+    s.put('pw/a.txt', 'a');
+    await call('p1', { filename: '/pw/b.txt', payload: 'b' });
+    const outs = [await call('g1', { filename: '/pw/a.txt' }), await call('l1', { filename: '/pw' }), await call('q1', { payload: 'NOOP' })];
+    const errs = [];
+    for (const [id, msg] of [['g1', { filename: '/pw/missing' }], ['o1', { filename: '/pw/missing' }], ['q1', { payload: 'SITE CHMOD 600 /pw/a.txt\r\nDELE /pw/a.txt' }]]) {
+      errs.push(await call(id, msg).then(() => null, (x) => x));
+    }
+    assert.ok(errs.every(Boolean), 'all three failed');
+    const logged = helper.log().args.map((a) => a.map((x) => (x && x.msg !== undefined ? String(x.msg) : String(x))).join(' ')).join('\n');
+    assert.match(logged, /PASS \*\*\*\*/, 'the debug log has the masked PASS');
+    const everything = [logged, JSON.stringify(outs), JSON.stringify(errs.map((e) => ({ message: e.message, code: e.code, msg: e.msg }))), JSON.stringify(helper._redNodes.getFlows())].join('\n');
+    assert.ok(!everything.includes(s.password), 'the password appears nowhere');
+  });
+});
