@@ -10,13 +10,12 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { helper, core } = require('./support/red');
+const { helper } = require('./support/red');
+const { NODES, flowFor: baseFlow, call: baseCall } = require('./support/flow');
 const { FaultProxy } = require('../support/fault-proxy');
+const { resources } = require('../support/resources');
 const h = require('../harness');
 
-const ROOT = path.join(__dirname, '..', '..');
-const TYPES = ['ftps-server', 'ftps-get', 'ftps-put', 'ftps-xput', 'ftps-quot', 'ftps-ops'];
-const NODES = [...TYPES.map((t) => require(path.join(ROOT, 'nodes', `${t}.js`))), core('network/05-tls.js')];
 const PROXY_HOST = '127.0.0.2';
 
 function pattern(n, seed) {
@@ -30,49 +29,11 @@ function pattern(n, seed) {
 }
 const sha = (b) => crypto.createHash('sha256').update(b).digest('hex');
 
-// process.stdout/stderr become sockets on first use when piped: make them exist before any count
-void process.stdout;
-void process.stderr;
-
-/** Handles Node keeps for sockets, TLS, timers and files, by type. */
-function resources() {
-  const counts = {};
-  for (const r of process.getActiveResourcesInfo()) counts[r] = (counts[r] || 0) + 1;
-  return counts;
-}
-
-function flowFor(s, caFile, nodes, serverExtra = {}) {
-  return [
-    { id: 'f1', type: 'tab', label: 'ftps' },
-    { id: 'tls1', type: 'tls-config', name: '', cert: '', key: '', ca: caFile, certname: '', keyname: '', caname: '', servername: 'localhost', verifyservercert: true, alpnprotocol: '' },
-    // through the proxy; EPSV only, so data connections go to the control host (the proxy)
-    { id: 's1', type: 'ftps-server', host: PROXY_HOST, port: String(s.port), encryption: 'explicit', tls: 'tls1', epsv: 'always', timeout: 5, maxConnections: 1, idleTimeout: 60, ...serverExtra },
-    ...nodes.map((n) => ({ z: 'f1', server: 's1', wires: [['out']], ...n })),
-    { id: 'out', z: 'f1', type: 'helper' },
-    { id: 'c1', z: 'f1', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
-    { id: 'caught', z: 'f1', type: 'helper' },
-  ];
-}
-
-/** Send msg into node `id`; resolves with the output msg, rejects with the Catch node's msg.error (message, code). */
-function call(id, msg, ms = 30000) {
-  return new Promise((resolve, reject) => {
-    const out = helper.getNode('out');
-    const caught = helper.getNode('caught');
-    const t = setTimeout(() => finish(reject, new Error(`no answer from ${id} within ${ms} ms`)), ms);
-    const onOut = (m) => finish(resolve, m);
-    const onCaught = (m) => finish(reject, Object.assign(new Error(m.error.message), { code: m.error.code, msg: m, caught: true }));
-    function finish(fn, v) {
-      clearTimeout(t);
-      out.removeListener('input', onOut);
-      caught.removeListener('input', onCaught);
-      fn(v);
-    }
-    out.on('input', onOut);
-    caught.on('input', onCaught);
-    helper.getNode(id).receive(msg);
-  });
-}
+// Through the proxy, EPSV only, so data connections go to the control host (the proxy);
+// the certificate names localhost, not the proxy's address.
+const flowFor = (s, caFile, nodes, serverExtra = {}) =>
+  baseFlow(s, caFile, nodes, { host: PROXY_HOST, epsv: 'always', timeout: 5, ...serverExtra }, { servername: 'localhost' });
+const call = (id, msg) => baseCall(id, msg, 30000);
 
 /** The Catch node's error for `msg`, asserting that there was one with a message and a numeric code. */
 async function failure(id, msg) {
@@ -336,9 +297,11 @@ describe('reliability: a server that answers 421 to an idle session (ProFTPD Tim
   it('the session the server closed is replaced: the next message succeeds, nothing reaches the Catch node', async () => {
     const caFile = (await h.certs()).files.caCert;
     await helper.load(NODES, flowFor(s, caFile, [{ id: 'q1', type: 'ftps-quot' }]), { s1: { user: s.user, password: s.password } });
-    // the server's 421 and its close of the connection, seen by the proxy (listening from the start:
-    // on a busy machine the second can pass before the first message's output arrives)
-    const closed = proxy.nextServerClose('control');
+    // the server's 421 and the close of the connection, seen by the proxy (listening from the start:
+    // on a busy machine the second can pass before the first message's output arrives). Either
+    // side may look like the closer: our client closes as soon as it reads the 421, at times
+    // before the proxy has read the server's own FIN.
+    const closed = proxy.nextClose('control');
     assert.strictEqual((await call('q1', { payload: 'NOOP' })).ftps.code, 200);
     const pool = helper.getNode('s1').pool;
     await closed;

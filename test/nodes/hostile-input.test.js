@@ -6,31 +6,11 @@
 const assert = require('node:assert');
 const fs = require('node:fs');
 const path = require('node:path');
-const { helper, core } = require('./support/red');
+const { helper } = require('./support/red');
+const { NODES, flowFor, call: baseCall } = require('./support/flow');
 const h = require('../harness');
 
-const ROOT = path.join(__dirname, '..', '..');
-const TYPES = ['ftps-server', 'ftps-list', 'ftps-get', 'ftps-put', 'ftps-quot', 'ftps-ops'];
-const NODES = [...TYPES.map((t) => require(path.join(ROOT, 'nodes', `${t}.js`))), core('network/05-tls.js')];
-
-function call(id, msg, ms = 20000) {
-  return new Promise((resolve, reject) => {
-    const out = helper.getNode('out');
-    const caught = helper.getNode('caught');
-    const t = setTimeout(() => finish(reject, new Error(`no answer from ${id} within ${ms} ms`)), ms);
-    const onOut = (m) => finish(resolve, m);
-    const onCaught = (m) => finish(reject, Object.assign(new Error(m.error.message), { code: m.error.code, msg: m }));
-    function finish(fn, v) {
-      clearTimeout(t);
-      out.removeListener('input', onOut);
-      caught.removeListener('input', onCaught);
-      fn(v);
-    }
-    out.on('input', onOut);
-    caught.on('input', onCaught);
-    helper.getNode(id).receive(msg);
-  });
-}
+const call = (id, msg) => baseCall(id, msg, 20000);
 
 describe('bad input against ProFTPD (nodes)', function () {
   this.timeout(60000);
@@ -47,19 +27,13 @@ describe('bad input against ProFTPD (nodes)', function () {
   });
   afterEach(() => helper.unload());
 
-  const load = (serverExtra = {}) => helper.load(NODES, [
-    { id: 'f1', type: 'tab', label: 'ftps' },
-    { id: 'tls1', type: 'tls-config', name: '', cert: '', key: '', ca: caFile, certname: '', keyname: '', caname: '', servername: '', verifyservercert: true, alpnprotocol: '' },
-    { id: 's1', type: 'ftps-server', host: s.host, port: String(s.port), encryption: 'explicit', tls: 'tls1', timeout: 10, maxConnections: 1, ...serverExtra },
-    { id: 'l1', z: 'f1', type: 'ftps-list', server: 's1', wires: [['out']] },
-    { id: 'g1', z: 'f1', type: 'ftps-get', server: 's1', output: 'utf8', wires: [['out']] },
-    { id: 'p1', z: 'f1', type: 'ftps-put', server: 's1', wires: [['out']] },
-    { id: 'q1', z: 'f1', type: 'ftps-quot', server: 's1', wires: [['out']] },
-    { id: 'o1', z: 'f1', type: 'ftps-ops', server: 's1', operation: 'delete', wires: [['out']] },
-    { id: 'out', z: 'f1', type: 'helper' },
-    { id: 'c1', z: 'f1', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
-    { id: 'caught', z: 'f1', type: 'helper' },
-  ], { s1: { user: s.user, password: s.password } });
+  const load = (serverExtra = {}) => helper.load(NODES, flowFor(s, caFile, [
+    { id: 'l1', type: 'ftps-list' },
+    { id: 'g1', type: 'ftps-get', output: 'utf8' },
+    { id: 'p1', type: 'ftps-put' },
+    { id: 'q1', type: 'ftps-quot' },
+    { id: 'o1', type: 'ftps-ops', operation: 'delete' },
+  ], serverExtra), { s1: { user: s.user, password: s.password } });
 
   it('a 4,096-character path fails with the server\'s code (or a lost session, 421), and the next message works', async () => {
     // ProFTPD does not answer a command longer than its buffer: the reply timeout (2 s) ends that session

@@ -19,30 +19,13 @@ const ROOT = path.join(__dirname, '..', '..');
 const TYPES = ['ftps-server', 'ftps-get', 'ftps-put', 'ftps-xput', 'ftps-quot'];
 const NODES = [...TYPES.map((t) => require(path.join(ROOT, 'nodes', `${t}.js`))), core('network/05-tls.js')];
 const N = Number(process.env.SOAK_N || 1000);
-const SEED = process.env.SOAK_SEED !== undefined ? Number(process.env.SOAK_SEED) >>> 0 : (Date.now() ^ (process.pid << 8)) >>> 0;
+const { mulberry32, seedFrom } = require('../support/random');
+const { resources } = require('../support/resources');
+
+const SEED = seedFrom('SOAK_SEED', 8);
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc');
-void process.stdout;
-void process.stderr;
-
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function resources() {
-  const counts = {};
-  for (const r of process.getActiveResourcesInfo()) counts[r] = (counts[r] || 0) + 1;
-  return counts;
-}
-
 function call(id, msg, ms = 30000) {
   return new Promise((resolve) => {
     const out = helper.getNode('out');

@@ -149,9 +149,14 @@ class FaultProxy extends EventEmitter {
 
   /** Resolves on the next close of a `kind` connection that the server side ended. */
   nextServerClose(kind) {
+    return this.nextClose(kind, 'server');
+  }
+
+  /** Resolves on the next close of a `kind` connection (ended by `by`, or by either side). */
+  nextClose(kind, by) {
     return new Promise((resolve) => {
       const on = (e) => {
-        if (e.kind === kind && e.by === 'server') {
+        if (e.kind === kind && (!by || e.by === by)) {
           this.removeListener('close', on);
           resolve(e);
         }

@@ -8,22 +8,11 @@ const fs = require('node:fs');
 const path = require('node:path');
 const listing = require('../../nodes/lib/listing');
 
-const SEED = process.env.LISTING_FUZZ_SEED !== undefined
-  ? Number(process.env.LISTING_FUZZ_SEED) >>> 0
-  : (Date.now() ^ (process.pid << 16)) >>> 0;
+const { mulberry32, seedFrom } = require('../support/random');
+
+const SEED = seedFrom('LISTING_FUZZ_SEED');
 const PER_KIND = 1500; // random, token and mutated lines each, per parser
 const NOW = new Date('2024-12-31T23:00:00Z');
-
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'listings');
 const fixtureLines = fs.readdirSync(FIXTURES)

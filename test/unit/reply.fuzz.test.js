@@ -11,21 +11,10 @@ const lib = require('../../nodes/lib');
 const { ReplyParser, FtpError, parsePasv, parseEpsv, parseFeat, parseHelp, parseQuotedPath, parseFtpTime } = lib;
 const { ReplyParserError } = require('../../nodes/lib/reply');
 
-const SEED = process.env.REPLY_FUZZ_SEED !== undefined
-  ? Number(process.env.REPLY_FUZZ_SEED) >>> 0
-  : (Date.now() ^ (process.pid << 16)) >>> 0;
-const CASES = 2000; // per generator
+const { mulberry32, seedFrom } = require('../support/random');
 
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const SEED = seedFrom('REPLY_FUZZ_SEED');
+const CASES = 2000; // per generator
 
 const REAL = [
   '220 ProFTPD Server (ftps test) [127.0.0.1]\r\n',

@@ -29,14 +29,14 @@ function flowFor(s, caFile, nodes, serverExtra = {}, tlsExtra = {}) {
   ];
 }
 
-/** Send msg into node `id`; resolves with the first output, rejects with the Catch node's msg.error (plus code and msg). */
+/** Send msg into node `id`; resolves with the first output, rejects with the Catch node's msg.error (plus code, msg, and caught: true). */
 function call(id, msg, ms = 15000) {
   return new Promise((resolve, reject) => {
     const out = helper.getNode('out');
     const caught = helper.getNode('caught');
     const t = setTimeout(() => finish(reject, new Error(`no answer from ${id} within ${ms} ms`)), ms);
     const onOut = (m) => finish(resolve, m);
-    const onCaught = (m) => finish(reject, Object.assign(new Error(m.error.message), { code: m.error.code, msg: m }));
+    const onCaught = (m) => finish(reject, Object.assign(new Error(m.error.message), { code: m.error.code, msg: m, caught: true }));
     function finish(fn, v) {
       clearTimeout(t);
       out.removeListener('input', onOut);
