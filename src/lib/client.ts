@@ -638,8 +638,10 @@ export class FtpsClient {
     const final = await this.within(finalP, this.timeoutMs, `the reply at the end of ${spec.command}`);
     if (final.code >= 300) throw replyError(final, spec.command);
     // Node accepts a TCP FIN without TLS close_notify as a clean end, so a cut
-    // connection can look complete; the size the server announced says otherwise
-    if (!spec.upload && spec.type === 'binary' && spec.restAt === 0 && total !== null && bytes < total) {
+    // connection can look complete; the size the server announced says otherwise.
+    // After REST some servers announce the whole file, others what is left: offset
+    // plus bytes short of the announcement is incomplete either way.
+    if (!spec.upload && spec.type === 'binary' && total !== null && spec.restAt + bytes < total) {
       throw new FtpError(`${spec.command}: the data connection ended after ${bytes} of the ${total} bytes the server announced: the transfer is incomplete`, { kind: 'data', code: 426, command: spec.command });
     }
     return { bytes, ms: Date.now() - started, first, final };

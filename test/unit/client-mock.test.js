@@ -486,6 +486,33 @@ describe('client against a mock server', () => {
       });
     }
 
+    // Node takes a TCP FIN without TLS close_notify as a clean end; the size in the 150 reply
+    // tells a cut transfer from a whole one, also after REST, whether the server announces
+    // the whole file or what is left
+    for (const [announced, sent, ok] of [[1000, 300, false], [1000, 500, true], [500, 500, true]]) {
+      it(`mock server: REST 500, 150 announcing ${announced} bytes, ${sent} bytes then FIN and 226 → ${ok ? 'complete' : '426 (incomplete)'}`, async () => {
+        await startServer({
+          handlers: {
+            REST: (s) => s.reply('350 Restarting at 500.'),
+            RETR: async (s) => {
+              const sock = await s.dataSocket();
+              s.reply(`150 Opening BINARY mode data connection for f.bin (${announced} bytes).`);
+              sock.end(Buffer.alloc(sent, 0x62));
+              await once(sock, 'close');
+              s.reply('226 Transfer complete.');
+            },
+          },
+        });
+        const c = await loggedIn();
+        const chunks = [];
+        const sink = new (require('node:stream').Writable)({ write(chunk, _e, cb) { chunks.push(chunk); cb(); } });
+        const p = c.get('f.bin', sink, { offset: 500 });
+        if (ok) assert.equal((await p).bytes, sent);
+        else await assert.rejects(p, (e) => isFtp('data', 426)(e) && /300 of the 1000 bytes/.test(e.message));
+        assert.equal((await c.noop()).code, 200);
+      });
+    }
+
     it('mock server: a 426 after a reset data connection is reported as 426', async () => {
       await startServer({
         handlers: {
