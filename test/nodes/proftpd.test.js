@@ -61,6 +61,43 @@ describe('nodes against ProFTPD (explicit FTPS, tls-config CA)', function () {
     assert.ok(!JSON.stringify(helper._redNodes.getFlows()).includes(wrong));
   });
 
+  it('the server node\'s FEAT switches: Disable MLST lists with LIST, FEAT off sends no FEAT, Enable MLST brings MLSD back', async () => {
+    s.put('feat/a.csv', 'a\n');
+    const logged = () => helper.log().args.map((a) => a.map((x) => (x && x.msg !== undefined ? String(x.msg) : String(x))).join(' ')).join('\n');
+    const listOnce = async (serverExtra) => {
+      await load([{ id: 'l1', type: 'ftps-list' }], { debug: 1, ...serverExtra });
+      const m = await call('l1', { filename: '/feat' });
+      const log = logged();
+      await helper.unload();
+      assert.deepStrictEqual(m.payload.map((e) => e.name), ['a.csv']);
+      return { raw: m.payload[0].raw, log };
+    };
+    // as FEAT says: ProFTPD announces MLST, so auto lists with MLSD
+    let r = await listOnce({});
+    assert.match(r.log, />>> FEAT/);
+    assert.match(r.log, />>> MLSD \/feat/);
+    assert.match(r.raw, /type=file;/i);
+    // Kermit's DISABLE MLST: LIST, and the entry is a Unix listing line
+    r = await listOnce({ disableFeatures: 'MLST' });
+    assert.match(r.log, />>> FEAT/);
+    assert.match(r.log, />>> LIST \/feat/);
+    assert.doesNotMatch(r.log, />>> MLSD/);
+    assert.match(r.raw, /^-rw/);
+    // FEAT off: not sent, and without it MLST is not guessed (LIST)
+    r = await listOnce({ feat: false });
+    assert.doesNotMatch(r.log, />>> FEAT/);
+    assert.match(r.log, />>> LIST \/feat/);
+    // FEAT off but MLST enabled by hand: MLSD again
+    r = await listOnce({ feat: false, enableFeatures: 'mlsd' });
+    assert.doesNotMatch(r.log, />>> FEAT/);
+    assert.match(r.log, />>> MLSD \/feat/);
+  });
+
+  it('a server node with an unknown feature name fails with an error naming the field (Catch)', async () => {
+    await load([{ id: 'q1', type: 'ftps-quot' }], { disableFeatures: 'MLST, REST' });
+    await assert.rejects(call('q1', { payload: 'NOOP' }), /disableFeatures: unknown feature "REST"/);
+  });
+
   it('a redeploy during a transfer leaves no session open and no scratch file behind', async () => {
     await load([{ id: 'x1', type: 'ftps-xput', mkdirs: true }]);
     const big = Buffer.alloc(256 * 1024 * 1024, 1);
