@@ -7,7 +7,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 const { helper } = require('./support/red');
-const { NODES, flowFor, call, collect } = require('./support/flow');
+const { NODES, flowFor, call, collect, caughtError } = require('./support/flow');
 const h = require('../harness');
 
 const delay = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -91,6 +91,17 @@ describe('nodes against ProFTPD (explicit FTPS, tls-config CA)', function () {
     r = await listOnce({ feat: false, enableFeatures: 'mlsd' });
     assert.doesNotMatch(r.log, />>> FEAT/);
     assert.match(r.log, />>> MLSD \/feat/);
+  });
+
+  it('ftps-put resume with SIZE disabled on the server node fails naming SIZE and leaves the remote file alone; ops size still asks', async () => {
+    s.put('resume/part.txt', '0123');
+    await load([{ id: 'p1', type: 'ftps-put', resume: true }, { id: 'o1', type: 'ftps-ops', operation: 'size' }], { disableFeatures: 'SIZE', debug: 1 });
+    const e = await caughtError(call('p1', { filename: '/resume/part.txt', payload: '0123456789' }));
+    assert.match(e.message, /cannot resume \/resume\/part\.txt \(offset -1\).*SIZE is disabled for this session/);
+    assert.strictEqual(fs.readFileSync(file('resume/part.txt'), 'utf8'), '0123');
+    const logged = helper.log().args.map((a) => a.map((x) => (x && x.msg !== undefined ? String(x.msg) : String(x))).join(' ')).join('\n');
+    assert.doesNotMatch(logged, />>> (SIZE|REST|STOR)/);
+    assert.strictEqual((await call('o1', { filename: '/resume/part.txt' })).payload, 4, 'an explicit size is always sent');
   });
 
   it('a server node with an unknown feature name fails with an error naming the field (Catch)', async () => {
