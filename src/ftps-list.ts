@@ -1,6 +1,7 @@
 /** ftps-list: list a remote directory (MLSD / LIST / NLST), optionally filtered and recursive. */
 import { ActionDef, choice, flagOpt, ftpsInfo, lastReply, readPath, setupAction, typedField, withResult } from './nodes/action';
-import { LIST_METHODS, listDir, matches, MsgEntry, toMsgEntry, walk } from './nodes/listing';
+import { globMatches, planListing } from './lib';
+import { LIST_METHODS, listDir, MsgEntry, toMsgEntry, walk } from './nodes/listing';
 import type { Node, NodeAPI, NodeMessage } from './nodes/red';
 
 interface ListDef extends ActionDef {
@@ -25,14 +26,18 @@ export = function (RED: NodeAPI): void {
 
     setupAction(RED, node, def, async (msg, io) => {
       const dir = await readPath(io, msg, pathField, 'path', false);
+      // "sub/*.csv" in a one-directory listing lists sub and matches *.csv there, as client.list does
+      const plan = !recursive && pattern.includes('/') ? planListing(dir, { method, pattern, matchLocally: true }) : { dir, localPattern: pattern };
       const { entries, reply } = await io.run(async (client, ctx) => {
         let list: MsgEntry[];
+        // the client's matching rule (client.list): a glob without '/' matches the
+        // name at any depth, one with '/' the path below the listed directory
         if (recursive) {
           const all = await walk(client, dir, method, ctx.signal);
-          list = all.filter((w) => matches(pattern, w.rel)).map((w) => toMsgEntry(w.entry));
+          list = all.filter((w) => globMatches(pattern, w.rel)).map((w) => toMsgEntry(w.entry));
         } else {
-          const raw = await listDir(client, dir, method, ctx.signal);
-          list = raw.filter((e) => matches(pattern, e.name)).map(toMsgEntry);
+          const raw = await listDir(client, plan.dir, method, ctx.signal);
+          list = raw.filter((e) => globMatches(plan.localPattern, e.name)).map(toMsgEntry);
         }
         return { entries: list, reply: lastReply(client, 226, 'Transfer complete') };
       });

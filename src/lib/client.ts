@@ -10,7 +10,7 @@ import { ControlConnection, fmtSeconds } from './control';
 import { DetachableStream } from './ccc-stream';
 import { FtpError, isFtpError, maskCommand } from './errors';
 import { HelpOverride, parseFeat, parseHelp, parseHelpOverride } from './features';
-import { FeatureSwitches, isUnknownCommand, mlstOptsFacts, Switchable } from './feature-switches';
+import { FeatureSwitches, isUnknownCommand, mlstOptsFacts, resumeNeedsSize, Switchable } from './feature-switches';
 import { list as listTree, ListOptions, TreeEntry } from './tree';
 import { downloadTree, uploadTree, TreeTransferOptions, TreeTransferResult } from './tree-transfer';
 import { DebugLevel, DebugLog, LogSink } from './log';
@@ -73,7 +73,7 @@ export interface Progress {
 
 export interface TransferOptions {
   type?: TransferType;
-  /** Restart offset; -1 computes it (put: the remote size via SIZE; get: the local file's size). */
+  /** Restart offset; -1 computes it (put: the remote size via SIZE, an error when SIZE is off for the session; get: the local file's size). */
   offset?: number;
   onProgress?: (p: Progress) => void;
   signal?: AbortSignal;
@@ -737,6 +737,10 @@ export class FtpsClient {
     let skip = opts.offset ?? 0;
     if (skip === -1) {
       if (verb === 'STOU') throw new FtpError('a restart offset makes no sense with a unique name', { kind: 'input' });
+      // Kermit: "disabling SIZE prevents PUT /RESTART from working"; guessing the
+      // remote size from a listing instead could resume at the wrong byte
+      const why = this.whyDisabled('SIZE');
+      if (why !== null) throw new FtpError(resumeNeedsSize(remote, why), { kind: 'input' });
       skip = await this.doSize(remote);
     }
     if (skip < 0 || !Number.isSafeInteger(skip)) throw new FtpError(`invalid restart offset ${opts.offset}`, { kind: 'input' });
@@ -1138,6 +1142,11 @@ export class FtpsClient {
   /** Is MLST (MLSD), SIZE or MDTM to be used on the client's own initiative (FEAT, overrides, refusals)? */
   isEnabled(name: Switchable | 'MLSD'): boolean {
     return this.switches.isEnabled(name, this.feats);
+  }
+
+  /** Why MLST, SIZE or MDTM is off for the client's own use, in words for an error; null when it is on. */
+  whyDisabled(name: Switchable | 'MLSD'): string | null {
+    return this.isEnabled(name) ? null : this.switches.whyOff(name, this.feats);
   }
 
   /** Kermit's FTP ENABLE for this client: MLST (or MLSD), SIZE, MDTM. */

@@ -21,6 +21,11 @@ export function switchName(name: string): Switchable {
   return s as Switchable;
 }
 
+/** The error text for a resumed upload (offset -1) while SIZE is off; `why` from whyOff(). */
+export function resumeNeedsSize(remote: string, why: string): string {
+  return `cannot resume ${remote} (offset -1): the remote size comes from SIZE, and ${why}; enable SIZE or give the offset`;
+}
+
 /** Reply codes that mean "this server does not know the command". */
 export function isUnknownCommand(code: number): boolean {
   return code === 500 || code === 502;
@@ -58,6 +63,15 @@ export class FeatureSwitches {
   /** The server answered the command: it knows it after all. */
   markWorking(name: Switchable): void {
     this.refused.delete(name);
+  }
+
+  /** Why `name` is off, in words for an error message (call it when isEnabled said false). */
+  whyOff(name: string, feats: ReadonlyMap<string, string> | null): string {
+    const s = switchName(name);
+    if (this.user.get(s) === false) return `${s} is disabled for this session`;
+    if (this.refused.has(s)) return `the server refused ${s} on this session (unknown command)`;
+    if (feats) return `the server does not announce ${s} in FEAT`;
+    return `${s} is not used without FEAT`;
   }
 
   /** `feats`: FEAT's features, or null when FEAT was refused or off. */

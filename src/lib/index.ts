@@ -29,6 +29,6 @@ export { list, listDirectory, planListing, resolveTarget, LIST_METHODS } from '.
 export type { ListOptions, ListMethod, ListVerb, ListPlan, TreeEntry, ListingClient } from './tree';
 export { downloadTree, uploadTree, localPathFor } from './tree-transfer';
 export type { TreeProgress, TreeTransferOptions, TreeTransferResult } from './tree-transfer';
-export { FeatureSwitches, SWITCHABLE, switchName, mlstOptsFacts } from './feature-switches';
+export { FeatureSwitches, SWITCHABLE, switchName, mlstOptsFacts, resumeNeedsSize } from './feature-switches';
 export type { Switchable } from './feature-switches';
 export { globMatches, isWild, splitWild } from './match';

@@ -2,7 +2,8 @@
  * The ftps-server node's editor properties, and how they become
  * FtpsClientOptions. Free of Node-RED so it can be tested on its own.
  */
-import type { DataProtection, DebugLevel, Encryption, EpsvMode, FtpsClientOptions, LogSink, TlsSettings } from '../lib';
+import { switchName } from '../lib';
+import type { DataProtection, DebugLevel, Encryption, EpsvMode, FtpsClientOptions, LogSink, Switchable, TlsSettings } from '../lib';
 import type { NodeDef } from './red';
 
 /** The config node's properties as stored in the flow (editor values may arrive as strings). */
@@ -27,6 +28,12 @@ export interface ServerDef extends NodeDef {
   tlsMaxVersion?: string;
   /** Extension: local file names chosen by messages must stay inside this folder ("" = any path). */
   localRoot?: string;
+  /** Extension: send FEAT after login (default true; off for servers that choke on it). */
+  feat?: boolean | string;
+  /** Extension: Kermit's FTP ENABLE, a comma list of MLST (or MLSD), SIZE, MDTM. */
+  enableFeatures?: string;
+  /** Extension: Kermit's FTP DISABLE, a comma list of MLST (or MLSD), SIZE, MDTM. */
+  disableFeatures?: string;
 }
 
 export interface ServerSettings {
@@ -54,6 +61,28 @@ function oneOf<T extends string>(v: unknown, allowed: readonly T[], dflt: T): T 
 }
 
 /**
+ * "mlst, size" → ['MLST', 'SIZE']. An unknown name is an error that names
+ * the field, so a hand-edited flow fails at the first use and says why
+ * (the editor refuses such a value already).
+ */
+export function featureList(v: unknown, field: string): Switchable[] {
+  const names = String(v ?? '')
+    .split(/[\s,]+/)
+    .filter(Boolean);
+  const out: Switchable[] = [];
+  for (const n of names) {
+    let s: Switchable;
+    try {
+      s = switchName(n);
+    } catch {
+      throw new Error(`${field}: unknown feature "${n}" (one of MLST, SIZE, MDTM)`);
+    }
+    if (!out.includes(s)) out.push(s);
+  }
+  return out;
+}
+
+/**
  * Build the client options. `tls` is what the tls-config node filled in,
  * or undefined when the server node names none (then `rejectUnauthorized`
  * applies). Credentials are not part of this: they go to login() only.
@@ -77,6 +106,13 @@ export function serverSettings(def: ServerDef, tls: TlsSettings | undefined, log
     preserveTimestamp: flag(def.preserveTimestamp, false),
     debug,
   };
+  if (!flag(def.feat, true)) client.feat = false;
+  const enable = featureList(def.enableFeatures, 'enableFeatures');
+  const disable = featureList(def.disableFeatures, 'disableFeatures');
+  const both = enable.filter((n) => disable.includes(n));
+  if (both.length) throw new Error(`${both.join(', ')} cannot be both enabled and disabled`);
+  if (enable.length) client.enable = enable;
+  if (disable.length) client.disable = disable;
   if (port > 0) client.port = Math.floor(port);
   const pasvHost = String(def.pasvHost ?? '').trim();
   if (pasvHost) client.pasvHost = pasvHost;

@@ -1,4 +1,5 @@
 /** ftps-put and ftps-xput: what they share (source, options, mkdirs, output). */
+import { resumeNeedsSize } from '../lib';
 import type { FtpsClient, ScratchOptions, TransferOptions, TransferResult, TransferType, UploadSource } from '../lib';
 import {
   ActionDef,
@@ -51,8 +52,15 @@ export function payloadBytes(payload: unknown): Buffer {
   throw inputError(`msg.payload must be a Buffer or a string to upload, not ${what} (convert it first, e.g. with a JSON node)`);
 }
 
-/** The remote size for a resumed upload: 0 when the file is not there yet. */
+/**
+ * The remote size for a resumed upload: 0 when the file is not there yet.
+ * SIZE off for the session (the server node's Disable list, FEAT, a
+ * refusal) fails the message, as the client's offset -1 does.
+ */
 async function remoteSizeOrZero(client: FtpsClient, remote: string): Promise<number> {
+  // the node tests' scripted stand-ins have no switches
+  const why = typeof client.whyDisabled === 'function' ? client.whyDisabled('SIZE') : null;
+  if (why !== null) throw inputError(resumeNeedsSize(remote, why));
   try {
     return await client.size(remote);
   } catch (e) {

@@ -234,7 +234,7 @@ describe('editor in headless chromium (the demo as npm start runs it)', function
       connection: ['host', 'port', 'user', 'password'],
       security: ['encryption', 'dataProt', 'tls', 'rejectUnauthorized', 'tlsMaxVersion', 'localRoot'],
       data: ['epsv', 'pasvHost', 'pret'],
-      advanced: ['timeout', 'maxConnections', 'idleTimeout', 'preserveTimestamp', 'overrideHelp', 'ccc', 'debug'],
+      advanced: ['timeout', 'maxConnections', 'idleTimeout', 'preserveTimestamp', 'overrideHelp', 'feat', 'enableFeatures', 'disableFeatures', 'ccc', 'debug'],
     });
     assert.ok(form.tabs.every((t) => t && !/ftps-server\./.test(t)), `tab labels translated: ${form.tabs}`);
     assert.strictEqual(form.password, 'password');
@@ -255,6 +255,16 @@ describe('editor in headless chromium (the demo as npm start runs it)', function
     await typeInto('#node-config-input-host', 'ftp.example.com');
     await typeInto('#node-config-input-port', '2121');
     await page.waitForFunction(() => !$('#node-config-input-port').hasClass('input-error') && !$('#node-config-input-host').hasClass('input-error'));
+    // the FEAT switches (Advanced tab, hidden: set as its change handler sees it): a name other than MLST/MLSD/SIZE/MDTM is flagged
+    const setHidden = (sel, v) => page.evaluate(([s, val]) => $(s).val(val).trigger('change'), [sel, v]);
+    assert.strictEqual(await page.evaluate(() => $('#node-config-input-feat').is(':checked')), true, 'FEAT on by default');
+    await setHidden('#node-config-input-disableFeatures', 'MLST, REST');
+    await page.waitForFunction(() => $('#node-config-input-disableFeatures').hasClass('input-error'));
+    await setHidden('#node-config-input-disableFeatures', 'mlsd, SIZE');
+    await setHidden('#node-config-input-enableFeatures', 'MDTM');
+    await page.waitForFunction(() => !$('#node-config-input-disableFeatures').hasClass('input-error') && !$('#node-config-input-enableFeatures').hasClass('input-error'));
+    await setHidden('#node-config-input-disableFeatures', '');
+    await setHidden('#node-config-input-enableFeatures', '');
 
     // encryption "clear" hides the TLS options and shows a warning
     const tlsShown = () => page.evaluate(() => ({ tls: $('.ftps-server-tls-only').first().css('display') !== 'none', warning: $('#ftps-server-clear-warning').css('display') !== 'none' }));

@@ -15,6 +15,7 @@ const serverNode = require(path.join(ROOT, 'nodes', 'ftps-server.js'));
 const actionNodes = ACTION_TYPES.map((t) => require(path.join(ROOT, 'nodes', `${t}.js`)));
 const allNodes = [serverNode, ...actionNodes];
 const { SessionPool } = require(path.join(ROOT, 'nodes', 'nodes', 'session-pool.js'));
+const { list: clientList } = require(path.join(ROOT, 'nodes', 'lib', 'tree.js'));
 
 const SECRET = 'S3cret!pw-do-not-leak';
 const delay = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -239,7 +240,7 @@ class ScriptedClient {
   async listRaw(verb, dir) {
     this.world.calls.push(`${verb} ${dir ?? ''}`);
     this.lastReply = { code: 226, message: 'Transfer complete', lines: [] };
-    if (dir && dir.endsWith('sub')) return 'type=file;size=1;modify=20240102030405; deep.csv\r\n';
+    if (dir && dir.endsWith('sub')) return `type=file;size=1;modify=20240102030405; deep.csv\r\n${this.world.dotFile ? 'type=file;size=1;modify=20240102030405; .hidden.csv\r\n' : ''}`;
     return MLSD;
   }
   async get(remote, sink, opts) {
@@ -351,6 +352,38 @@ describe('ftps nodes against a scripted client', function () {
     assert.deepStrictEqual(msgs.map((m) => m.filename), ['/in/a.csv', '/in/sub/deep.csv']);
     assert.deepStrictEqual(msgs.map((m) => [m.parts.index, m.parts.count]), [[0, 2], [1, 2]]);
     assert.strictEqual(msgs[0].parts.id, msgs[1].parts.id);
+  });
+
+  // one rule with client.list(): a glob without '/' matches the name at any depth, dot files included
+  for (const [pattern, recursive, calls, paths] of [
+    ['*.csv', true, ['MLSD /in', 'MLSD /in/sub'], ['/in/a.csv', '/in/sub/deep.csv', '/in/sub/.hidden.csv']],
+    ['**/*.csv', true, ['MLSD /in', 'MLSD /in/sub'], ['/in/a.csv', '/in/sub/deep.csv', '/in/sub/.hidden.csv']],
+    ['sub/*.csv', true, ['MLSD /in', 'MLSD /in/sub'], ['/in/sub/deep.csv', '/in/sub/.hidden.csv']],
+    ['sub/d*', true, ['MLSD /in', 'MLSD /in/sub'], ['/in/sub/deep.csv']],
+    ['*.csv', false, ['MLSD /in'], ['/in/a.csv']],
+    ['sub/*.csv', false, ['MLSD /in/sub'], ['/in/sub/deep.csv', '/in/sub/.hidden.csv']],
+  ]) {
+    it(`ftps-list: pattern "${pattern}"${recursive ? ' recursive' : ''} matches as client.list() does`, async () => {
+      world.dotFile = true;
+      await helper.load([fakeServerModule(world), ...actionNodes], flowWith({ type: 'ftps-list', path: '/in', pathType: 'str', pattern, recursive }));
+      const out = nextMessage(helper.getNode('out'));
+      helper.getNode('n1').receive({});
+      const m = await out;
+      assert.deepStrictEqual(world.calls, calls);
+      assert.deepStrictEqual(m.payload.map((e) => e.path), paths);
+      // the client's own list() on the same listings finds the same
+      const direct = await clientList(new ScriptedClient({ ...world, calls: [] }), '/in', { pattern, recursive, matchLocally: true });
+      assert.deepStrictEqual(direct.map((e) => e.path), paths);
+    });
+  }
+
+  it('ftps-list: a one-directory pattern with wildcards in its directory part is refused (Catch), nothing listed', async () => {
+    await helper.load([fakeServerModule(world), ...actionNodes], flowWith({ type: 'ftps-list', path: '/in', pathType: 'str', pattern: '*/*.csv' }));
+    const caught = nextMessage(helper.getNode('caught'));
+    helper.getNode('n1').receive({});
+    const m = await caught;
+    assert.match(m.error.message, /directory part of "\*\/\*\.csv" has wildcards: use a recursive listing/);
+    assert.deepStrictEqual(world.calls, []);
   });
 
   it('ftps-get: buffer and utf8 output, msg.ftps with bytes and ms', async () => {

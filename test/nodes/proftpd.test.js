@@ -7,7 +7,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 const { helper } = require('./support/red');
-const { NODES, flowFor, call, collect } = require('./support/flow');
+const { NODES, flowFor, call, collect, caughtError } = require('./support/flow');
 const h = require('../harness');
 
 const delay = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -59,6 +59,54 @@ describe('nodes against ProFTPD (explicit FTPS, tls-config CA)', function () {
     assert.match(logged, /PASS \*\*\*\*/, 'debug 2 logs the masked PASS');
     assert.ok(!logged.includes(wrong), 'the password is never logged');
     assert.ok(!JSON.stringify(helper._redNodes.getFlows()).includes(wrong));
+  });
+
+  it('the server node\'s FEAT switches: Disable MLST lists with LIST, FEAT off sends no FEAT, Enable MLST brings MLSD back', async () => {
+    s.put('feat/a.csv', 'a\n');
+    const logged = () => helper.log().args.map((a) => a.map((x) => (x && x.msg !== undefined ? String(x.msg) : String(x))).join(' ')).join('\n');
+    const listOnce = async (serverExtra) => {
+      await load([{ id: 'l1', type: 'ftps-list' }], { debug: 1, ...serverExtra });
+      const m = await call('l1', { filename: '/feat' });
+      const log = logged();
+      await helper.unload();
+      assert.deepStrictEqual(m.payload.map((e) => e.name), ['a.csv']);
+      return { raw: m.payload[0].raw, log };
+    };
+    // as FEAT says: ProFTPD announces MLST, so auto lists with MLSD
+    let r = await listOnce({});
+    assert.match(r.log, />>> FEAT/);
+    assert.match(r.log, />>> MLSD \/feat/);
+    assert.match(r.raw, /type=file;/i);
+    // Kermit's DISABLE MLST: LIST, and the entry is a Unix listing line
+    r = await listOnce({ disableFeatures: 'MLST' });
+    assert.match(r.log, />>> FEAT/);
+    assert.match(r.log, />>> LIST \/feat/);
+    assert.doesNotMatch(r.log, />>> MLSD/);
+    assert.match(r.raw, /^-rw/);
+    // FEAT off: not sent, and without it MLST is not guessed (LIST)
+    r = await listOnce({ feat: false });
+    assert.doesNotMatch(r.log, />>> FEAT/);
+    assert.match(r.log, />>> LIST \/feat/);
+    // FEAT off but MLST enabled by hand: MLSD again
+    r = await listOnce({ feat: false, enableFeatures: 'mlsd' });
+    assert.doesNotMatch(r.log, />>> FEAT/);
+    assert.match(r.log, />>> MLSD \/feat/);
+  });
+
+  it('ftps-put resume with SIZE disabled on the server node fails naming SIZE and leaves the remote file alone; ops size still asks', async () => {
+    s.put('resume/part.txt', '0123');
+    await load([{ id: 'p1', type: 'ftps-put', resume: true }, { id: 'o1', type: 'ftps-ops', operation: 'size' }], { disableFeatures: 'SIZE', debug: 1 });
+    const e = await caughtError(call('p1', { filename: '/resume/part.txt', payload: '0123456789' }));
+    assert.match(e.message, /cannot resume \/resume\/part\.txt \(offset -1\).*SIZE is disabled for this session/);
+    assert.strictEqual(fs.readFileSync(file('resume/part.txt'), 'utf8'), '0123');
+    const logged = helper.log().args.map((a) => a.map((x) => (x && x.msg !== undefined ? String(x.msg) : String(x))).join(' ')).join('\n');
+    assert.doesNotMatch(logged, />>> (SIZE|REST|STOR)/);
+    assert.strictEqual((await call('o1', { filename: '/resume/part.txt' })).payload, 4, 'an explicit size is always sent');
+  });
+
+  it('a server node with an unknown feature name fails with an error naming the field (Catch)', async () => {
+    await load([{ id: 'q1', type: 'ftps-quot' }], { disableFeatures: 'MLST, REST' });
+    await assert.rejects(call('q1', { payload: 'NOOP' }), /disableFeatures: unknown feature "REST"/);
   });
 
   it('a redeploy during a transfer leaves no session open and no scratch file behind', async () => {

@@ -73,4 +73,15 @@ describe('ftps-server settings', () => {
     assert.strictEqual(s.idleTimeout, 60);
     assert.strictEqual(s.client.debug, 2);
   });
+
+  it('FEAT off and ENABLE / DISABLE lists become the client options feat, enable, disable', () => {
+    const d = serverSettings({ ...base, host: 'h', feat: true, enableFeatures: '', disableFeatures: ' ' }, undefined).client;
+    assert.ok(!('feat' in d) && !('enable' in d) && !('disable' in d), 'defaults add nothing');
+    const s = serverSettings({ ...base, host: 'h', feat: 'false', enableFeatures: 'mdtm', disableFeatures: 'MLSD, size,SIZE' }, undefined).client;
+    assert.strictEqual(s.feat, false);
+    assert.deepStrictEqual(s.enable, ['MDTM']);
+    assert.deepStrictEqual(s.disable, ['MLST', 'SIZE']);
+    assert.throws(() => serverSettings({ ...base, host: 'h', disableFeatures: 'MLST, REST' }, undefined), /disableFeatures: unknown feature "REST"/);
+    assert.throws(() => serverSettings({ ...base, host: 'h', enableFeatures: 'SIZE', disableFeatures: 'size' }, undefined), /SIZE cannot be both enabled and disabled/);
+  });
 });

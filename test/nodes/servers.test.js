@@ -97,6 +97,8 @@ for (const kind of h.KINDS) {
           { id: 'n1', type: 'ftps-list' },
           { id: 'n2', type: 'ftps-list', pattern: '**/*.csv', recursive: true },
           { id: 'n3', type: 'ftps-list', path: '', pathType: 'str' },
+          { id: 'n4', type: 'ftps-list', pattern: '*.csv', recursive: true },
+          { id: 'n5', type: 'ftps-list', pattern: 'sub/*.csv' },
         ]);
         const m = await call('n1', { filename: '/list', keep: 1 });
         assert.strictEqual(m.keep, 1);
@@ -112,6 +114,12 @@ for (const kind of h.KINDS) {
         assert.strictEqual(m.ftps.code, 226);
         const r = await call('n2', { filename: '/list' });
         assert.deepStrictEqual(r.payload.map((e) => e.path).sort(), ['/list/a.csv', '/list/sub/c.csv']);
+        // a glob without '/' matches the name at every depth (client.list's rule)
+        const any = await call('n4', { filename: '/list' });
+        assert.deepStrictEqual(any.payload.map((e) => e.path).sort(), ['/list/a.csv', '/list/sub/c.csv']);
+        // one directory: "sub/*.csv" lists sub
+        const sub = await call('n5', { filename: '/list' });
+        assert.deepStrictEqual(sub.payload.map((e) => e.path), ['/list/sub/c.csv']);
         // an empty path lists the session's current directory (the login directory, here the root)
         const home = await call('n3', { filename: '/list/sub' });
         assert.ok(home.payload.some((e) => e.name === 'list' && e.type === 'dir'), JSON.stringify(home.payload.map((e) => e.name)));

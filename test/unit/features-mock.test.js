@@ -116,6 +116,36 @@ describe('FEAT, ENABLE/DISABLE and listing fallbacks (mock server)', () => {
     assert.equal(c.isEnabled('SIZE'), true);
   });
 
+  it('mock server: a resumed put (offset -1) with SIZE off fails before sending, naming SIZE and why (Kermit: DISABLE SIZE stops PUT /RESTART)', async () => {
+    const handlers = {
+      // 4 bytes already there; after the STOR, those plus what was sent
+      SIZE: (s, arg) => s.reply(`213 ${4 + (s.server.files.get(arg)?.length ?? 0)}`),
+      REST: (s, arg) => s.reply(`350 Restarting at ${arg}.`),
+    };
+    await start({ handlers });
+    const c = await login({ disable: ['SIZE'] });
+    const sent = server.lines.length;
+    for (const call of [() => c.put(Buffer.from('0123456789'), 'r.txt', { offset: -1 }), () => c.append(Buffer.from('0123456789'), 'r.txt', { offset: -1 })]) {
+      await assert.rejects(call(), (e) => e instanceof FtpError && e.kind === 'input' && /cannot resume r\.txt \(offset -1\).*SIZE is disabled for this session; enable SIZE or give the offset/.test(e.message));
+    }
+    assert.deepEqual(server.lines.slice(sent), [], 'nothing sent');
+    // an explicit offset needs no SIZE
+    await c.put(Buffer.from('0123456789'), 'x.txt', { offset: 4 });
+    assert.equal(server.files.get('x.txt').toString(), '456789');
+    // enabled again: SIZE gives the offset
+    c.enable('SIZE');
+    await c.put(Buffer.from('0123456789'), 'r.txt', { offset: -1 });
+    assert.ok(server.lines.includes('REST 4'), server.lines.join('|'));
+    assert.equal(server.files.get('r.txt').toString(), '456789');
+    await c.quit();
+    server.lines.length = 0;
+    // a FEAT that leaves SIZE out: the error says so
+    server.feat = ['211-Features:', ' MDTM', '211 End'];
+    const d = await login();
+    await assert.rejects(d.put(Buffer.from('x'), 'r.txt', { offset: -1 }), /the server does not announce SIZE in FEAT/);
+    assert.ok(!verbs().includes('SIZE') && !verbs().includes('STOR'));
+  });
+
   it('mock server: with MDTM disabled a download to a file keeping the time sends no MDTM (enabled, it does)', async () => {
     const fs = require('node:fs');
     const os = require('node:os');
