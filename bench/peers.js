@@ -112,14 +112,25 @@ function lftpLoginMs(srv, scriptFile) {
   return Math.min(...xs);
 }
 
+/**
+ * lftp's login time varies by more than a short transfer takes: a round whose
+ * wall time is hardly above the login-only time measured that noise, not the
+ * transfer (once 1 ms for 128 MiB), so it is dropped rather than counted.
+ */
+function lftpTransferMs(r, loginMs) {
+  const ms = r.wallMs - loginMs;
+  if (ms < 0.25 * r.wallMs) throw new Error(`lftp: ${Math.round(r.wallMs)} ms in all against ${Math.round(loginMs)} ms to log in; the transfer time is lost in that noise, round dropped`);
+  return ms;
+}
+
 function lftpLarge(srv, op, local, remote, scriptFile, loginMs) {
   const r = lftpRun(srv, [op === 'get' ? `get "${remote}" -o "${local}"` : `put "${local}" -o "${remote}"`], scriptFile);
-  return { ms: Math.max(1, r.wallMs - loginMs), maxRssMiB: r.maxRssMiB };
+  return { ms: lftpTransferMs(r, loginMs), maxRssMiB: r.maxRssMiB };
 }
 
 function lftpSmall(srv, files, remoteDir, localDir, parallel, scriptFile, loginMs) {
   const r = lftpRun(srv, [`cd "${remoteDir}"`, `mget ${parallel > 1 ? `-P ${parallel} ` : ''}-O "${localDir}" ${files.join(' ')}`], scriptFile);
-  return { ms: Math.max(1, r.wallMs - loginMs), count: files.length, maxRssMiB: r.maxRssMiB };
+  return { ms: lftpTransferMs(r, loginMs), count: files.length, maxRssMiB: r.maxRssMiB };
 }
 
 module.exports = { basicFtp, lftp, curl, curlLarge, curlSmall, lftpLoginMs, lftpLarge, lftpSmall };
