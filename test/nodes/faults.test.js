@@ -110,15 +110,22 @@ describe('reliability: faults injected by a proxy between the nodes and ProFTPD'
     assert.deepStrictEqual(fs.readdirSync(localDir), ['retr.bin']);
   });
 
-  it('the data connection ended by a plain FIN mid-RETR (no TLS close_notify): not taken as complete (426), no local file', async () => {
+  // ProFTPD mostly finishes the RETR and answers 226, and the client's size check (against the
+  // 150 reply) gives 426; at times it takes the proxy's FIN on its side as the end of the whole
+  // session (421). Either way the file is not taken as complete; the size check itself is pinned
+  // down by the mock-server tests in test/unit/client-mock.test.js.
+  it('the data connection ended by a plain FIN mid-RETR (no TLS close_notify): not taken as complete (426, or 421 when ProFTPD ends the session), no local file', async () => {
     const data = pattern(1024 * 1024, 8);
     s.put('faults/fin.bin', data);
     await load([{ id: 'g1', type: 'ftps-get', output: 'file' }, { id: 'g2', type: 'ftps-get' }]);
     const local = path.join(localDir, 'fin.bin');
     proxy.inject({ conn: 'data', dir: 'down', after: 200 * 1024, action: 'fin' });
     const e = await failure('g1', { filename: '/faults/fin.bin', localFilename: local });
-    assert.strictEqual(e.code, 426, e.message);
-    assert.match(e.message, /incomplete/);
+    if (e.code === 421) assert.match(e.message, /closed by the server|lost/, e.message);
+    else {
+      assert.strictEqual(e.code, 426, e.message);
+      assert.match(e.message, /incomplete/);
+    }
     assert.deepStrictEqual(fs.readdirSync(localDir), []);
     proxy.inject({ conn: 'data', dir: 'down', after: 300 * 1024, action: 'fin' });
     await failure('g2', { filename: '/faults/fin.bin' });

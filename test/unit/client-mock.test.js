@@ -489,8 +489,8 @@ describe('client against a mock server', () => {
     // Node takes a TCP FIN without TLS close_notify as a clean end; the size in the 150 reply
     // tells a cut transfer from a whole one, also after REST, whether the server announces
     // the whole file or what is left
-    for (const [announced, sent, ok] of [[1000, 300, false], [1000, 500, true], [500, 500, true]]) {
-      it(`mock server: REST 500, 150 announcing ${announced} bytes, ${sent} bytes then FIN and 226 → ${ok ? 'complete' : '426 (incomplete)'}`, async () => {
+    for (const [offset, announced, sent, ok] of [[0, 1000, 300, false], [0, 1000, 1000, true], [500, 1000, 300, false], [500, 1000, 500, true], [500, 500, 500, true]]) {
+      it(`mock server: ${offset ? `REST ${offset}, ` : ''}150 announcing ${announced} bytes, ${sent} bytes then FIN and 226 → ${ok ? 'complete' : '426 (incomplete)'}`, async () => {
         await startServer({
           handlers: {
             REST: (s) => s.reply('350 Restarting at 500.'),
@@ -506,7 +506,7 @@ describe('client against a mock server', () => {
         const c = await loggedIn();
         const chunks = [];
         const sink = new (require('node:stream').Writable)({ write(chunk, _e, cb) { chunks.push(chunk); cb(); } });
-        const p = c.get('f.bin', sink, { offset: 500 });
+        const p = c.get('f.bin', sink, offset ? { offset } : {});
         if (ok) assert.equal((await p).bytes, sent);
         else await assert.rejects(p, (e) => isFtp('data', 426)(e) && /300 of the 1000 bytes/.test(e.message));
         assert.equal((await c.noop()).code, 200);
