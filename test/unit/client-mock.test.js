@@ -3,18 +3,11 @@
 // against the scripted server in test/support/mock-server.js (clear mode).
 const assert = require('node:assert/strict');
 const { once } = require('node:events');
-const { FtpsClient, FtpError } = require('../../nodes/lib');
+const { FtpsClient } = require('../../nodes/lib');
 const { MockFtpServer } = require('../support/mock-server');
+const { LOGIN, isFtp, MockClients } = require('../support/mock-client');
 
-const LOGIN = ['USER user', 'PASS pw', 'FEAT', 'TYPE I'];
 const SECRET = 's3cret-XYZ';
-
-const isFtp = (kind, code) => (e) => {
-  assert.ok(e instanceof FtpError, `expected an FtpError, got ${e}`);
-  assert.equal(e.kind, kind, `kind of: ${e.message}`);
-  if (code !== undefined) assert.equal(e.code, code, `code of: ${e.message}`);
-  return true;
-};
 
 /** A promise with its resolve function, for handing things from a mock handler to the test. */
 function deferred() {
@@ -33,18 +26,8 @@ describe('client against a mock server', () => {
     return server;
   }
 
-  function newClient(extra = {}) {
-    const c = new FtpsClient({ host: '127.0.0.1', port: server.port, encryption: 'clear', logger: (l) => log.push(l), ...extra });
-    clients.push(c);
-    return c;
-  }
-
-  async function loggedIn(extra) {
-    const c = newClient(extra);
-    await c.connect();
-    await c.login('user', 'pw');
-    return c;
-  }
+  const newClient = (extra) => clients.create(server, extra);
+  const loggedIn = (extra) => clients.loggedIn(server, extra);
 
   /** Lines the current (first) session received after the login sequence. */
   const afterLogin = () => {
@@ -55,12 +38,12 @@ describe('client against a mock server', () => {
 
   beforeEach(() => {
     server = undefined;
-    clients = [];
     log = [];
+    clients = new MockClients({ logger: (l) => log.push(l) });
   });
 
   afterEach(async () => {
-    for (const c of clients) c.close();
+    clients.closeAll();
     if (server) {
       await server.close();
       assert.deepEqual(server.errors, [], 'mock handlers ran without errors');

@@ -7,17 +7,8 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { FtpsClient, FtpError } = require('../../nodes/lib');
 const { MockFtpServer } = require('../support/mock-server');
-
-const LOGIN = ['USER user', 'PASS pw', 'FEAT', 'TYPE I'];
-
-const isFtp = (kind, code) => (e) => {
-  assert.ok(e instanceof FtpError, `expected an FtpError, got ${e}`);
-  assert.equal(e.kind, kind, `kind of: ${e.message}`);
-  if (code !== undefined) assert.equal(e.code, code, `code of: ${e.message}`);
-  return true;
-};
+const { LOGIN, isFtp, MockClients } = require('../support/mock-client');
 
 /** DrFTPD's answer to PRET. */
 const pretOk = (s) => s.reply('200 OK, will use master for upcoming transfer');
@@ -32,13 +23,7 @@ describe('client PRET (mock server)', () => {
     return server;
   }
 
-  async function loggedIn(extra = {}) {
-    const c = new FtpsClient({ host: '127.0.0.1', port: server.port, encryption: 'clear', ...extra });
-    clients.push(c);
-    await c.connect();
-    await c.login('user', 'pw');
-    return c;
-  }
+  const loggedIn = (extra) => clients.loggedIn(server, extra);
 
   /** Lines the first session received after the login sequence. */
   const afterLogin = () => {
@@ -55,12 +40,12 @@ describe('client PRET (mock server)', () => {
 
   beforeEach(() => {
     server = undefined;
-    clients = [];
+    clients = new MockClients();
     tmpDirs = [];
   });
 
   afterEach(async () => {
-    for (const c of clients) c.close();
+    clients.closeAll();
     for (const d of tmpDirs) fs.rmSync(d, { recursive: true, force: true });
     if (server) {
       await server.close();

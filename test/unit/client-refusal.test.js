@@ -9,9 +9,9 @@ const path = require('node:path');
 const { PassThrough } = require('node:stream');
 const { FtpsClient, FtpError } = require('../../nodes/lib');
 const { MockFtpServer } = require('../support/mock-server');
+const { LOGIN } = require('../support/mock-client');
 
 const BAD = ['a\r\nDELE b', 'a\nb', 'a\0b'];
-const LOGIN = ['USER user', 'PASS pw', 'FEAT', 'TYPE I'];
 const TMP = os.tmpdir();
 const data = () => Buffer.from('payload');
 

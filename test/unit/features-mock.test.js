@@ -6,6 +6,7 @@ const assert = require('node:assert/strict');
 const { once } = require('node:events');
 const { FtpsClient, FtpError } = require('../../nodes/lib');
 const { MockFtpServer } = require('../support/mock-server');
+const { MockClients } = require('../support/mock-client');
 
 const FILES_ONLY = 'type=file;size=3;modify=20240102030405; a.txt\r\ntype=file;size=4;modify=20240102030406; b.log\r\n';
 const LIST_TEXT = '-rw-r--r--   1 u g   3 Jan  2 03:04 a.txt\r\n-rw-r--r--   1 u g   4 Jan  2 03:04 b.log\r\n';
@@ -20,23 +21,17 @@ async function sendData(s, text, code = '226 Done.') {
 
 describe('FEAT, ENABLE/DISABLE and listing fallbacks (mock server)', () => {
   let server;
-  const clients = [];
+  const clients = new MockClients({ timeout: 10 });
 
   async function start(opts) {
     server = await MockFtpServer.start({ listing: LIST_TEXT, ...opts });
     return server;
   }
-  async function login(extra = {}) {
-    const c = new FtpsClient({ host: '127.0.0.1', port: server.port, encryption: 'clear', timeout: 10, ...extra });
-    clients.push(c);
-    await c.connect();
-    await c.login('user', 'pw');
-    return c;
-  }
+  const login = (extra) => clients.loggedIn(server, extra);
   const verbs = () => server.lines.map((l) => l.split(' ')[0]);
 
   afterEach(async () => {
-    for (const c of clients.splice(0)) c.close();
+    clients.closeAll();
     await server?.close();
     server = null;
   });

@@ -9,6 +9,7 @@ const path = require('node:path');
 const listing = require('../../nodes/lib/listing');
 
 const { mulberry32, seedFrom } = require('../support/random');
+const { assertEntry } = require('../support/listing-entry');
 
 const SEED = seedFrom('LISTING_FUZZ_SEED');
 const PER_KIND = 1500; // random, token and mutated lines each, per parser
@@ -83,25 +84,6 @@ function makeGenerators(rand) {
   return { randomLine, tokenLine, mutatedLine };
 }
 
-function assertEntry(e, context) {
-  const msg = `${context} -> ${JSON.stringify(e)}`;
-  assert.ok(e !== null && typeof e === 'object', msg);
-  assert.equal(typeof e.name, 'string', msg);
-  assert.ok(e.name.length > 0, msg);
-  assert.equal(typeof e.path, 'string', msg);
-  assert.ok(['file', 'dir', 'link', 'other'].includes(e.type), msg);
-  assert.ok(e.size === null || (Number.isSafeInteger(e.size) && e.size >= 0), msg);
-  assert.ok(e.modified === null || (e.modified instanceof Date && !Number.isNaN(e.modified.getTime())), msg);
-  assert.ok(e.permissions === null || typeof e.permissions === 'string', msg);
-  assert.equal(typeof e.raw, 'string', msg);
-  assert.ok(!e.raw.includes('\n'), msg);
-  assert.ok(e.target === undefined || typeof e.target === 'string', msg);
-  assert.ok(e.owner === undefined || typeof e.owner === 'string', msg);
-  assert.ok(e.group === undefined || typeof e.group === 'string', msg);
-  if (e.facts !== undefined) {
-    for (const v of Object.values(e.facts)) assert.equal(typeof v, 'string', msg);
-  }
-}
 
 // Each parser as "line in, entries out".
 const PARSERS = {

@@ -1,24 +1,11 @@
 'use strict';
 const assert = require('node:assert/strict');
 const listing = require('../../nodes/lib/listing');
+const { assertEntry } = require('../support/listing-entry');
 
 const { parseList, parseListLine, joinPath } = listing;
 const iso = (d) => (d === null ? null : d.toISOString());
 const NOW = new Date('2024-06-15T12:00:00Z');
-
-// The shape every entry must have, whatever went in.
-function assertEntry(e, context) {
-  const msg = `${context}: ${JSON.stringify(e)}`;
-  assert.equal(typeof e.name, 'string', msg);
-  assert.ok(e.name.length > 0, msg);
-  assert.equal(typeof e.path, 'string', msg);
-  assert.ok(['file', 'dir', 'link', 'other'].includes(e.type), msg);
-  assert.ok(e.size === null || (Number.isSafeInteger(e.size) && e.size >= 0), msg);
-  assert.ok(e.modified === null || (e.modified instanceof Date && !Number.isNaN(e.modified.getTime())), msg);
-  assert.ok(e.permissions === null || typeof e.permissions === 'string', msg);
-  assert.equal(typeof e.raw, 'string', msg);
-  assert.ok(!e.raw.includes('\n'), msg);
-}
 
 describe('listing: parseList', () => {
   describe('joinPath', () => {
