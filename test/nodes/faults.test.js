@@ -292,7 +292,7 @@ describe('reliability: a server that answers 421 to an idle session (ProFTPD Tim
 
   before(async function () {
     h.requireServer(this, 'proftpd', 'explicit');
-    s = await h.startServer('proftpd', { mode: 'explicit', idleTimeout: 1 });
+    s = await h.startServer('proftpd', { mode: 'explicit', idleTimeout: 3 });
     proxy = await FaultProxy.start({ host: PROXY_HOST, controlPort: s.port, dataPorts: s.pasvRange });
   });
   after(async () => {
