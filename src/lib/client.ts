@@ -16,9 +16,11 @@ import { downloadTree, uploadTree, TreeTransferOptions, TreeTransferResult } fro
 import { DebugLevel, DebugLog, LogSink } from './log';
 import { choosePassiveHost, parseEpsv, parsePasv } from './passive';
 import { Reply } from './reply';
-import { connectTcp, startTls } from './sockets';
+import { connectReading, connectTcp, handshakeCanWait, ReadingConnection, ReadInto, startTls } from './sockets';
 import { CrlfToLf, LfToCrlf } from './ascii';
 import { FileSink } from './file-sink';
+import { FileBatches } from './file-batches';
+import { sendFile } from './file-source';
 import { formatFtpTime, parseFtpTime, toDate } from './timefmt';
 import { TlsSessionStore } from './tls-sessions';
 import { baseTlsOptions, TlsSettings } from './tls-settings';
@@ -111,6 +113,10 @@ interface TransferSpec {
   total: number | null;
   /** Created only once the server accepted the command, so a refused transfer touches no file. */
   open: () => Readable | Writable;
+  /** A download to this local file may read without a Buffer per TLS record (see FileBatches). */
+  file?: { path: string; flags: 'w' | 'r+'; start: number };
+  /** A binary upload of this local file goes through sendFile's reused buffers. */
+  source?: { path: string; start: number };
   onProgress?: (p: Progress) => void;
   signal?: AbortSignal;
 }
@@ -125,6 +131,8 @@ interface TransferOutcome {
 const DATA_COMMANDS = new Set(['LIST', 'NLST', 'MLSD', 'RETR', 'STOR', 'STOU', 'APPE', 'PASV', 'EPSV', 'PORT', 'EPRT', 'LPSV', 'LPRT', 'REST', 'PRET']);
 const SESSION_COMMANDS = new Set(['AUTH', 'PBSZ', 'PROT', 'CCC', 'REIN', 'USER', 'PASS', 'QUIT']);
 const IO_CHUNK = 256 * 1024;
+/** The one buffer a session's data connections read into (`onread`); a TLS record is at most 16 KiB, a clear read up to this. */
+const READ_BUFFER = 64 * 1024;
 /** RFC 959 §5.1: every server implements these, whatever its HELP says. */
 const RFC959_MINIMUM = ['USER', 'QUIT', 'PORT', 'TYPE', 'MODE', 'STRU', 'RETR', 'STOR', 'NOOP'];
 let scratchCounter = 0;
@@ -181,6 +189,7 @@ export class FtpsClient {
   private epsvBroken = false;
   private epsvAll = false;
   private dataTls = false;
+  private readBuf: Buffer | null = null;
   private cleared = false;
   private feats: Map<string, string> | null = null;
   private help: Set<string> | null = null;
@@ -515,8 +524,9 @@ export class FtpsClient {
 
   // ---------------------------------------------------------------- data connections
 
-  private async openDataSocket(command: string): Promise<net.Socket> {
+  private async openDataSocket(command: string, connect?: (host: string, port: number) => Promise<net.Socket>): Promise<net.Socket> {
     const c = this.requireControl();
+    const dial = connect ?? ((host: string, port: number) => connectTcp(host, port, this.dataConnectMs, 'data connection'));
     if (this.options.pret) await this.expect(`PRET ${command}`, 2);
     const mode = this.options.epsv ?? 'auto';
     const tryEpsv = this.epsvAll || (mode !== 'never' && !this.epsvBroken);
@@ -526,7 +536,7 @@ export class FtpsClient {
         const port = parseEpsv(r);
         this.log.detail(`data connection to ${this.peer}:${port} (EPSV)`);
         try {
-          return await connectTcp(this.peer, port, this.dataConnectMs, 'data connection');
+          return await dial(this.peer, port);
         } catch (e) {
           if (this.epsvAll || mode === 'always') throw e;
           // A firewall that drops EPSV ports: use PASV for the rest of the session.
@@ -546,16 +556,60 @@ export class FtpsClient {
     const choice = choosePassiveHost(announced.host, this.peer, this.peer, this.options.pasvHost, this.options.allowForeignDataHost === true);
     if (choice.note) this.log.info(choice.note);
     this.log.detail(`data connection to ${choice.host}:${announced.port} (PASV)`);
-    return connectTcp(choice.host, announced.port, this.dataConnectMs, 'data connection');
+    return dial(choice.host, announced.port);
   }
 
-  private secureData(raw: net.Socket): Promise<tls.TLSSocket> {
+  private secureData(raw: net.Socket, held?: ReadingConnection['secure']): Promise<tls.TLSSocket> {
     const session = this.sessions.session;
     this.log.detail(`securing the data connection${session ? ' (resuming the TLS session)' : ''}`);
-    return startTls({ ...this.tlsShared(), socket: raw, session }, this.timeoutMs, 'data connection', (s) => this.sessions.watch(s)).then((sock) => {
+    const done = held ? held(this.timeoutMs, 'data connection') : startTls({ ...this.tlsShared(), socket: raw, session }, this.timeoutMs, 'data connection', (s) => this.sessions.watch(s));
+    return done.then((sock) => {
       if (this.log.enabled) this.log.detail(`data connection secured: ${sock.getProtocol()}, session ${sock.isSessionReused() ? 'resumed' : 'NEW'}`);
       return sock;
     });
+  }
+
+  /**
+   * A binary download to a file reads into one reused buffer and copies into
+   * FileBatches: no Buffer per TLS record, so memory stays flat and the CPU
+   * per byte drops (bench/). Other transfers use the stream path.
+   */
+  private fileReader(spec: TransferSpec): FileBatches | null {
+    if (spec.upload || spec.type !== 'binary' || !spec.file) return null;
+    if (this.dataTls && !handshakeCanWait()) return null;
+    return new FileBatches(spec.file.path, spec.file.flags, spec.file.start);
+  }
+
+  /** Dial data connections that read into `into`; `held` receives the held-back TLS handshake. */
+  private readingDialer(into: ReadInto, held: { secure?: ReadingConnection['secure'] }): (host: string, port: number) => Promise<net.Socket> {
+    return async (host, port) => {
+      const tlsOptions = this.dataTls ? { ...this.tlsShared(), session: this.sessions.session } : null;
+      const rc = await connectReading(host, port, this.dataConnectMs, 'data connection', into, tlsOptions, (s) => this.sessions.watch(s));
+      held.secure = rc.secure;
+      return rc.socket;
+    };
+  }
+
+  /**
+   * Resolves when the reading socket has ended. Watched from the connect on:
+   * a clear data connection can deliver a small file and close before the
+   * server's 150 has been read.
+   */
+  private watchEnd(sock: net.Socket): Promise<void> {
+    const p = new Promise<void>((resolve, reject) => {
+      let ended = false;
+      sock.once('error', reject);
+      sock.once('end', () => {
+        ended = true;
+        resolve();
+      });
+      sock.once('close', () => {
+        if (!ended) reject(Object.assign(new Error('the data connection closed before it ended'), { code: 'ECONNRESET' }));
+      });
+    });
+    p.catch(noop);
+    sock.resume();
+    return p;
   }
 
   /**
@@ -569,8 +623,36 @@ export class FtpsClient {
     const started = Date.now();
     await this.ensureType(spec.type);
     if (spec.restAt > 0) await this.expect(`REST ${spec.restAt}`, [350]);
-    const raw = await this.openDataSocket(spec.command);
+    let bytes = 0;
+    let total: number | null = spec.total;
+    const file = this.fileReader(spec);
+    const held: { secure?: ReadingConnection['secure'] } = {};
+    let into: ReadInto | undefined;
+    if (file) {
+      let waiting = false;
+      this.readBuf ??= Buffer.allocUnsafe(READ_BUFFER);
+      into = {
+        buffer: this.readBuf,
+        callback: (n, buf) => {
+          bytes += n;
+          spec.onProgress?.({ bytes, total });
+          if (file.take(buf, n)) return true;
+          if (!waiting) {
+            waiting = true;
+            file.drained().then(() => {
+              waiting = false;
+              if (file.error) stream.destroy(file.error);
+              else stream.resume();
+            }, noop);
+          }
+          return false;
+        },
+      };
+      file.onFailure = (e) => stream.destroy(e);
+    }
+    const raw = await this.openDataSocket(spec.command, into ? this.readingDialer(into, held) : undefined);
     raw.on('error', noop);
+    const ended = file ? this.watchEnd(raw) : null;
     let stream: net.Socket = raw;
     let first: Reply;
     try {
@@ -591,8 +673,7 @@ export class FtpsClient {
       if (r.code >= 400) stream.destroy(replyError(r, spec.command));
     }, noop);
 
-    const total = spec.total ?? parseSizeHint(first.message);
-    let bytes = 0;
+    total = spec.total ?? parseSizeHint(first.message);
     let aborted = false;
     const onAbort = (): void => {
       aborted = true;
@@ -606,7 +687,7 @@ export class FtpsClient {
     };
     try {
       if (this.dataTls) {
-        stream = await this.secureData(raw);
+        stream = await this.secureData(raw, held.secure);
         // a reset after pipeline() let go (an upload waiting for the close) must not crash the process;
         // the final reply tells what the server got
         stream.on('error', noop);
@@ -617,13 +698,24 @@ export class FtpsClient {
       );
       spec.onProgress?.({ bytes: 0, total });
       if (spec.upload) {
-        const source = spec.open() as Readable;
-        source.on('data', count);
         const closed = new Promise<void>((resolve) => stream.once('close', () => resolve()));
         stream.resume(); // keep reading (TLS 1.3 tickets) so closing never resets unread data
-        const steps: NodeJS.ReadWriteStream[] = spec.type === 'ascii' ? [new LfToCrlf()] : [];
-        await pipeline([source, ...steps, stream]);
+        if (spec.source && spec.type === 'binary') {
+          await sendFile(spec.source.path, spec.source.start, IO_CHUNK, stream, (n) => {
+            bytes += n;
+            spec.onProgress?.({ bytes, total });
+          });
+        } else {
+          const source = spec.open() as Readable;
+          source.on('data', count);
+          const steps: NodeJS.ReadWriteStream[] = spec.type === 'ascii' ? [new LfToCrlf()] : [];
+          await pipeline([source, ...steps, stream]);
+        }
         await closed;
+      } else if (file && ended) {
+        file.open().catch((e: Error) => stream.destroy(e));
+        await ended;
+        await file.finish();
       } else {
         stream.on('data', count);
         const sink = spec.open() as Writable;
@@ -632,6 +724,7 @@ export class FtpsClient {
       }
     } catch (err) {
       spec.signal?.removeEventListener('abort', onAbort);
+      if (file) await file.abandon();
       throw await this.afterDataFailure(err, finalP, spec.command, stream, raw, aborted);
     }
     spec.signal?.removeEventListener('abort', onAbort);
@@ -747,12 +840,14 @@ export class FtpsClient {
     if (skip > 0 && type === 'ascii') throw new FtpError('restart offsets are byte offsets and need binary mode', { kind: 'input' });
     let total: number | null = null;
     let open: () => Readable;
+    let fromFile: TransferSpec['source'];
     if (typeof source === 'string') {
       const st = await statLocal(source);
       if (!st.isFile()) throw new FtpError(`local path is not a file: ${source}`, { kind: 'local' });
       if (skip > st.size) throw new FtpError(`restart offset ${skip} is beyond the end of ${source} (${st.size} bytes)`, { kind: 'input' });
       total = st.size - skip;
       open = () => fs.createReadStream(source, { start: skip, highWaterMark: IO_CHUNK });
+      fromFile = { path: source, start: skip };
     } else if (Buffer.isBuffer(source)) {
       if (skip > source.length) throw new FtpError(`restart offset ${skip} is beyond the end of the data (${source.length} bytes)`, { kind: 'input' });
       const data = source.subarray(skip);
@@ -771,6 +866,7 @@ export class FtpsClient {
       restAt: verb === 'STOR' ? skip : 0,
       total,
       open,
+      source: fromFile,
       onProgress: opts.onProgress,
       signal: opts.signal,
     });
@@ -886,6 +982,7 @@ export class FtpsClient {
     const type = opts.type ?? 'binary';
     let offset = opts.offset ?? 0;
     let open: () => Writable;
+    let file: TransferSpec['file'];
     if (typeof local === 'string') {
       assertPath(local, 'local path');
       if (offset === -1) offset = await localSize(local);
@@ -897,6 +994,7 @@ export class FtpsClient {
       }
       const at = offset;
       open = () => new FileSink(local, at > 0 ? 'r+' : 'w', at);
+      file = { path: local, flags: at > 0 ? 'r+' : 'w', start: at };
     } else if (local instanceof Writable) {
       if (offset === -1) throw new FtpError('offset -1 needs a local file name to measure', { kind: 'input' });
       open = () => local;
@@ -911,6 +1009,7 @@ export class FtpsClient {
       restAt: offset,
       total: null,
       open,
+      file,
       onProgress: opts.onProgress,
       signal: opts.signal,
     });

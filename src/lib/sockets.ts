@@ -39,17 +39,21 @@ export function startTls(
   /** Called before the handshake starts: TLS 1.2 hands out its session during the handshake, so listeners must be there first. */
   prepare?: (sock: tls.TLSSocket) => void,
 ): Promise<tls.TLSSocket> {
+  let sock: tls.TLSSocket;
+  try {
+    sock = tls.connect(options);
+  } catch (e) {
+    // bad key, passphrase or certificate: thrown before any byte is sent
+    options.socket?.destroy();
+    return Promise.reject(tlsError(e as Error, `setup of the ${where}`));
+  }
+  prepare?.(sock);
+  return handshakeDone(sock, timeoutMs, where);
+}
+
+/** Wait for the client handshake of `sock` to end; on failure the socket is destroyed and the error says where. */
+function handshakeDone(sock: tls.TLSSocket, timeoutMs: number, where: string): Promise<tls.TLSSocket> {
   return new Promise((resolve, reject) => {
-    let sock: tls.TLSSocket;
-    try {
-      sock = tls.connect(options);
-    } catch (e) {
-      // bad key, passphrase or certificate: thrown before any byte is sent
-      options.socket?.destroy();
-      reject(tlsError(e as Error, `setup of the ${where}`));
-      return;
-    }
-    prepare?.(sock);
     let settled = false;
     const timer = setTimeout(() => {
       if (settled) return;
@@ -74,6 +78,121 @@ export function startTls(
       sock.off('error', onError);
       sock.off('close', onClose);
       resolve(sock);
+    });
+  });
+}
+
+/** What `onread` gets: Node reads into `buffer` and calls `callback`; returning false pauses the socket. */
+export interface ReadInto {
+  buffer: Buffer;
+  callback: (bytes: number, buffer: Buffer) => boolean;
+}
+
+/** A data connection that reads with `onread`; `secure()` runs its TLS handshake (absent for a clear one). */
+export interface ReadingConnection {
+  socket: net.Socket;
+  secure?: (timeoutMs: number, where: string) => Promise<tls.TLSSocket>;
+}
+
+interface StartableHandle {
+  start(): void;
+}
+
+function handleOf(sock: tls.TLSSocket): StartableHandle | null {
+  const handle = (sock as unknown as { _handle?: Partial<StartableHandle> | null })._handle;
+  return handle && typeof handle.start === 'function' ? (handle as StartableHandle) : null;
+}
+
+let canWait: boolean | undefined;
+
+/**
+ * Whether a TLS connection made by tls.connect can hold its handshake back
+ * until we start it. Node reads into a caller's buffer (`onread`) only for a
+ * socket it connects itself, and it starts the handshake the moment TCP
+ * connects; FTPS must send the transfer command first (pyftpdlib resets a
+ * data connection whose ClientHello comes before RETR). The handshake is
+ * started by the TLS handle's start(), which we hold back. That method is
+ * Node's internal, so this checks once that it is there; without it the
+ * caller uses the ordinary path (tls.connect over a connected socket).
+ */
+export function handshakeCanWait(): boolean {
+  if (canWait === undefined) {
+    try {
+      const probe = new tls.TLSSocket(undefined as unknown as net.Socket);
+      canWait = typeof (tls.TLSSocket.prototype as unknown as { _start?: unknown })._start === 'function' && handleOf(probe) !== null;
+      probe.destroy();
+    } catch {
+      canWait = false;
+    }
+  }
+  return canWait;
+}
+
+/**
+ * Connect a data connection that reads into `into` (no Buffer per read).
+ * With `tlsOptions` it is a TLS connection whose handshake waits for
+ * `secure()`, so the wire order is the usual one: TCP, the command, then
+ * TLS. Errors read like connectTcp's.
+ */
+export function connectReading(
+  host: string,
+  port: number,
+  timeoutMs: number,
+  what: string,
+  into: ReadInto,
+  tlsOptions: tls.ConnectionOptions | null,
+  prepare?: (sock: tls.TLSSocket) => void,
+): Promise<ReadingConnection> {
+  return new Promise((resolve, reject) => {
+    let sock: net.Socket;
+    let secure: ReadingConnection['secure'];
+    if (tlsOptions) {
+      let tsock: tls.TLSSocket;
+      try {
+        // onread is documented for tls.connect but missing from @types/node's ConnectionOptions
+        tsock = tls.connect({ ...tlsOptions, host, port, onread: into } as tls.ConnectionOptions);
+      } catch (e) {
+        reject(tlsError(e as Error, `setup of the ${what}`));
+        return;
+      }
+      const handle = handleOf(tsock);
+      if (!handle) {
+        tsock.destroy();
+        reject(new FtpError(`cannot hold back the TLS handshake of the ${what} on this Node.js`, { kind: 'connect', code: 0 }));
+        return;
+      }
+      const start = handle.start;
+      let asked = false;
+      let released = false;
+      handle.start = function (this: StartableHandle): void {
+        if (released) return start.call(this);
+        asked = true;
+      };
+      prepare?.(tsock);
+      secure = (ms, where) => {
+        const done = handshakeDone(tsock, ms, where);
+        released = true;
+        if (asked) start.call(handle);
+        return done;
+      };
+      sock = tsock;
+    } else {
+      sock = net.connect({ host, port, onread: into });
+    }
+    const timer = setTimeout(() => {
+      sock.destroy();
+      reject(new FtpError(`timed out after ${fmtSeconds(timeoutMs)} connecting the ${what} to ${host}:${port}`, { kind: 'timeout', code: 421 }));
+    }, timeoutMs);
+    sock.once('connect', () => {
+      clearTimeout(timer);
+      sock.removeAllListeners('error');
+      sock.setNoDelay(true);
+      resolve({ socket: sock, secure });
+    });
+    sock.once('error', (err: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      sock.destroy();
+      reject(new FtpError(`cannot connect the ${what} to ${host}:${port}: ${err.message}`, { kind: 'connect', code: 0, cause: err }));
     });
   });
 }
