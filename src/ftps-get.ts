@@ -105,16 +105,7 @@ export = function (RED: NodeAPI): void {
         return { out: last, summary: transferSummary(r.bytes, r.ms) };
       }
 
-      const r = await io.run((client, ctx) => {
-        const parts: Buffer[] = [];
-        const sink = new Writable({
-          write(chunk: Buffer, _enc, cb) {
-            parts.push(chunk);
-            cb();
-          },
-        });
-        return client.get(remote, sink, { type, signal: ctx.signal, onProgress: io.progress('get', ctx) }).then((res) => ({ ...res, data: Buffer.concat(parts) }));
-      });
+      const r = await io.run((client, ctx) => client.fetch(remote, { type, signal: ctx.signal, onProgress: io.progress('get', ctx) }));
       return {
         out: withResult(msg, { payload: output === 'utf8' ? r.data.toString('utf8') : r.data, ftps: ftpsInfo(r.reply, { bytes: r.bytes, ms: r.ms }) }),
         summary: transferSummary(r.bytes, r.ms),

@@ -19,7 +19,8 @@ import { Reply } from './reply';
 import { connectReading, connectTcp, handshakeCanWait, ReadingConnection, ReadInto, startTls } from './sockets';
 import { CrlfToLf, LfToCrlf } from './ascii';
 import { FileSink } from './file-sink';
-import { FileBatches } from './file-batches';
+import { FileBatches, ReadTarget } from './file-batches';
+import { MemoryTarget } from './memory-target';
 import { sendFile } from './file-source';
 import { formatFtpTime, parseFtpTime, toDate } from './timefmt';
 import { TlsSessionStore } from './tls-sessions';
@@ -113,8 +114,8 @@ interface TransferSpec {
   total: number | null;
   /** Created only once the server accepted the command, so a refused transfer touches no file. */
   open: () => Readable | Writable;
-  /** A download to this local file may read without a Buffer per TLS record (see FileBatches). */
-  file?: { path: string; flags: 'w' | 'r+'; start: number };
+  /** A binary download may read without a Buffer per TLS record into this (FileBatches, MemoryTarget) instead of open()'s Writable. */
+  target?: () => ReadTarget;
   /** A binary upload of this local file goes through sendFile's reused buffers. */
   source?: { path: string; start: number };
   onProgress?: (p: Progress) => void;
@@ -570,14 +571,15 @@ export class FtpsClient {
   }
 
   /**
-   * A binary download to a file reads into one reused buffer and copies into
-   * FileBatches: no Buffer per TLS record, so memory stays flat and the CPU
-   * per byte drops (bench/). Other transfers use the stream path.
+   * A binary download to a file or into memory reads into one reused buffer
+   * and copies into its target: no Buffer per TLS record, so memory stays
+   * flat and the CPU per byte drops (bench/). ASCII downloads (converted on
+   * the way) and downloads into a caller's Writable use the stream path.
    */
-  private fileReader(spec: TransferSpec): FileBatches | null {
-    if (spec.upload || spec.type !== 'binary' || !spec.file) return null;
+  private directTarget(spec: TransferSpec): ReadTarget | null {
+    if (spec.upload || spec.type !== 'binary' || !spec.target) return null;
     if (this.dataTls && !handshakeCanWait()) return null;
-    return new FileBatches(spec.file.path, spec.file.flags, spec.file.start);
+    return spec.target();
   }
 
   /** Dial data connections that read into `into`; `held` receives the held-back TLS handshake. */
@@ -625,7 +627,7 @@ export class FtpsClient {
     if (spec.restAt > 0) await this.expect(`REST ${spec.restAt}`, [350]);
     let bytes = 0;
     let total: number | null = spec.total;
-    const file = this.fileReader(spec);
+    const file = this.directTarget(spec);
     const held: { secure?: ReadingConnection['secure'] } = {};
     let into: ReadInto | undefined;
     if (file) {
@@ -674,6 +676,7 @@ export class FtpsClient {
     }, noop);
 
     total = spec.total ?? parseSizeHint(first.message);
+    if (file && total !== null && spec.restAt === 0) file.expect?.(total);
     let aborted = false;
     const onAbort = (): void => {
       aborted = true;
@@ -774,14 +777,15 @@ export class FtpsClient {
       /* no reply: the session is closed by within() */
     }
     if (isFtpError(err) && err.kind === 'reply') return err;
+    const e = err as NodeJS.ErrnoException;
+    // a local file error comes first: the server's 426 that follows is only its view of our closing
+    if (!isFtpError(err) && e && typeof e.syscall === 'string' && /open|read|write/.test(e.syscall) && e.path) {
+      return new FtpError(`${command}: local file error: ${e.message}`, { kind: 'local', command, cause: e });
+    }
     if (reply && reply.code >= 400) {
       if (!(isFtpError(err) && err.kind === 'local')) return replyError(reply, command);
     }
     if (isFtpError(err)) return err;
-    const e = err as NodeJS.ErrnoException;
-    if (e && typeof e.syscall === 'string' && /open|read|write/.test(e.syscall) && e.path) {
-      return new FtpError(`${command}: local file error: ${e.message}`, { kind: 'local', command, cause: e });
-    }
     return new FtpError(`${command}: data connection failed: ${e?.message ?? String(err)}`, { kind: 'data', code: reply?.code ?? 0, serverMessage: reply?.message ?? '', command, cause: err });
   }
 
@@ -950,10 +954,15 @@ export class FtpsClient {
 
   /** RETR into memory. */
   getBuffer(remote: string, opts: Omit<TransferOptions, 'offset'> = {}): Promise<Buffer> {
+    return this.fetch(remote, opts).then((r) => r.data);
+  }
+
+  /** RETR into memory, with the transfer's result (final reply, bytes, time) beside the data. */
+  fetch(remote: string, opts: Omit<TransferOptions, 'offset'> = {}): Promise<TransferResult & { data: Buffer }> {
     return this.exclusive(async () => {
-      const mem = memorySink();
-      await this.retrieve(remote, mem.sink, opts);
-      return mem.data();
+      const mem = new MemoryTarget();
+      const r = await this.retrieve(remote, mem, { ...opts, offset: 0 });
+      return { ...r, data: mem.data() };
     });
   }
 
@@ -977,12 +986,12 @@ export class FtpsClient {
     return { ...result, localPath: local };
   }
 
-  private async retrieve(remote: string, local: DownloadTarget, opts: TransferOptions): Promise<TransferResult> {
+  private async retrieve(remote: string, local: DownloadTarget | MemoryTarget, opts: TransferOptions): Promise<TransferResult> {
     assertPath(remote, 'remote path');
     const type = opts.type ?? 'binary';
     let offset = opts.offset ?? 0;
     let open: () => Writable;
-    let file: TransferSpec['file'];
+    let target: TransferSpec['target'];
     if (typeof local === 'string') {
       assertPath(local, 'local path');
       if (offset === -1) offset = await localSize(local);
@@ -994,7 +1003,10 @@ export class FtpsClient {
       }
       const at = offset;
       open = () => new FileSink(local, at > 0 ? 'r+' : 'w', at);
-      file = { path: local, flags: at > 0 ? 'r+' : 'w', start: at };
+      target = () => new FileBatches(local, at > 0 ? 'r+' : 'w', at);
+    } else if (local instanceof MemoryTarget) {
+      open = () => local.writable();
+      target = () => local;
     } else if (local instanceof Writable) {
       if (offset === -1) throw new FtpError('offset -1 needs a local file name to measure', { kind: 'input' });
       open = () => local;
@@ -1009,7 +1021,7 @@ export class FtpsClient {
       restAt: offset,
       total: null,
       open,
-      file,
+      target,
       onProgress: opts.onProgress,
       signal: opts.signal,
     });

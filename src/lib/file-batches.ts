@@ -6,6 +6,24 @@ const SLACK = 256 * 1024;
 const FIRST_CAPACITY = 16 * 1024;
 
 /**
+ * Where a download read with `onread` puts its bytes. The socket reads into
+ * one reused buffer; `take` must copy what it keeps before it returns.
+ */
+export interface ReadTarget {
+  /** Copy `n` bytes of `src`; false asks the reader to pause until `drained()`. */
+  take(src: Buffer, n: number): boolean;
+  drained(): Promise<void>;
+  /** Called once the server accepted the command: a refused transfer creates nothing. */
+  open(): Promise<void>;
+  /** The size the server announced in its 150 reply. */
+  expect?(total: number): void;
+  finish(): Promise<void>;
+  abandon(): Promise<void>;
+  readonly error: Error | null;
+  onFailure: ((e: Error) => void) | null;
+}
+
+/**
  * The file side of a download read with `onread`: the socket decrypts into
  * one reused buffer and `take` copies the bytes into two batch buffers that
  * are reused for the whole file, one filling while the other is on the disk.
@@ -17,7 +35,7 @@ const FIRST_CAPACITY = 16 * 1024;
  * command), so a refused transfer creates no file; bytes that arrive
  * earlier are held in the batches.
  */
-export class FileBatches {
+export class FileBatches implements ReadTarget {
   private filling: Buffer = Buffer.allocUnsafe(FIRST_CAPACITY);
   private spare: Buffer | null = null;
   private fill = 0;

@@ -256,6 +256,17 @@ class ScriptedClient {
     const reply = { code: 226, message: 'Transfer complete', lines: [] };
     return { bytes: data.length, ms: 3, reply, remotePath: remote };
   }
+  async fetch(remote, opts) {
+    const parts = [];
+    const sink = new Writable({
+      write(chunk, _enc, cb) {
+        parts.push(chunk);
+        cb();
+      },
+    });
+    const r = await this.get(remote, sink, opts);
+    return { ...r, data: Buffer.concat(parts) };
+  }
 }
 
 function fakeServerModule(world) {

@@ -1,0 +1,71 @@
+import { Writable } from 'node:stream';
+import type { ReadTarget } from './file-batches';
+
+const FIRST_CAPACITY = 16 * 1024;
+/** A 150 reply's size is the server's word: trusted for one allocation up to this, grown into beyond. */
+const MAX_PREALLOCATION = 64 * 1024 * 1024;
+
+/**
+ * A download into memory read with `onread`: the bytes go into one buffer,
+ * sized by the server's announcement when it made one, so a file of N bytes
+ * costs N bytes (collecting the socket's chunks and concatenating them at
+ * the end needs twice that at the peak).
+ */
+export class MemoryTarget implements ReadTarget {
+  private buf: Buffer = Buffer.allocUnsafe(0);
+  private fill = 0;
+  readonly error: Error | null = null;
+  onFailure: ((e: Error) => void) | null = null;
+
+  expect(total: number): void {
+    if (total > this.buf.length && total <= MAX_PREALLOCATION) this.resize(total);
+  }
+
+  take(src: Buffer, n: number): boolean {
+    if (this.fill + n > this.buf.length) this.resize(Math.max(this.fill + n, this.buf.length * 2, FIRST_CAPACITY));
+    src.copy(this.buf, this.fill, 0, n);
+    this.fill += n;
+    return true;
+  }
+
+  drained(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  open(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  finish(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  abandon(): Promise<void> {
+    this.buf = Buffer.allocUnsafe(0);
+    this.fill = 0;
+    return Promise.resolve();
+  }
+
+  /** The same target for the stream path (ASCII downloads arrive converted, as chunks). */
+  writable(): Writable {
+    return new Writable({
+      write: (chunk: Buffer, _enc, cb) => {
+        this.take(chunk, chunk.length);
+        cb();
+      },
+    });
+  }
+
+  /** What arrived; copied to its exact size when the buffer had grown well past it. */
+  data(): Buffer {
+    if (this.fill === this.buf.length) return this.buf;
+    if (this.fill >= this.buf.length * 0.75) return this.buf.subarray(0, this.fill);
+    return Buffer.from(this.buf.subarray(0, this.fill));
+  }
+
+  private resize(size: number): void {
+    const bigger = Buffer.allocUnsafe(size);
+    this.buf.copy(bigger, 0, 0, this.fill);
+    this.buf = bigger;
+  }
+}
