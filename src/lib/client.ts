@@ -582,6 +582,29 @@ export class FtpsClient {
     return spec.target();
   }
 
+  /** The onread side of a direct download: count, copy into the target, pause the socket while the target is busy. */
+  private readInto(target: ReadTarget, count: (n: number) => void, socket: () => net.Socket): ReadInto {
+    let waiting = false;
+    this.readBuf ??= Buffer.allocUnsafe(READ_BUFFER);
+    target.onFailure = (e) => socket().destroy(e);
+    return {
+      buffer: this.readBuf,
+      callback: (n, buf) => {
+        count(n);
+        if (target.take(buf, n)) return true;
+        if (!waiting) {
+          waiting = true;
+          target.drained().then(() => {
+            waiting = false;
+            if (target.error) socket().destroy(target.error);
+            else socket().resume();
+          }, noop);
+        }
+        return false;
+      },
+    };
+  }
+
   /** Dial data connections that read into `into`; `held` receives the held-back TLS handshake. */
   private readingDialer(into: ReadInto, held: { secure?: ReadingConnection['secure'] }): (host: string, port: number) => Promise<net.Socket> {
     return async (host, port) => {
@@ -627,34 +650,16 @@ export class FtpsClient {
     if (spec.restAt > 0) await this.expect(`REST ${spec.restAt}`, [350]);
     let bytes = 0;
     let total: number | null = spec.total;
-    const file = this.directTarget(spec);
+    const count = (n: number): void => {
+      bytes += n;
+      spec.onProgress?.({ bytes, total });
+    };
+    const target = this.directTarget(spec);
     const held: { secure?: ReadingConnection['secure'] } = {};
-    let into: ReadInto | undefined;
-    if (file) {
-      let waiting = false;
-      this.readBuf ??= Buffer.allocUnsafe(READ_BUFFER);
-      into = {
-        buffer: this.readBuf,
-        callback: (n, buf) => {
-          bytes += n;
-          spec.onProgress?.({ bytes, total });
-          if (file.take(buf, n)) return true;
-          if (!waiting) {
-            waiting = true;
-            file.drained().then(() => {
-              waiting = false;
-              if (file.error) stream.destroy(file.error);
-              else stream.resume();
-            }, noop);
-          }
-          return false;
-        },
-      };
-      file.onFailure = (e) => stream.destroy(e);
-    }
+    const into = target ? this.readInto(target, count, () => stream) : undefined;
     const raw = await this.openDataSocket(spec.command, into ? this.readingDialer(into, held) : undefined);
     raw.on('error', noop);
-    const ended = file ? this.watchEnd(raw) : null;
+    const ended = target ? this.watchEnd(raw) : null;
     let stream: net.Socket = raw;
     let first: Reply;
     try {
@@ -676,7 +681,7 @@ export class FtpsClient {
     }, noop);
 
     total = spec.total ?? parseSizeHint(first.message);
-    if (file && total !== null && spec.restAt === 0) file.expect?.(total);
+    if (target && total !== null && spec.restAt === 0) target.expect?.(total);
     let aborted = false;
     const onAbort = (): void => {
       aborted = true;
@@ -684,10 +689,6 @@ export class FtpsClient {
     };
     if (spec.signal?.aborted) onAbort();
     spec.signal?.addEventListener('abort', onAbort, { once: true });
-    const count = (chunk: Buffer): void => {
-      bytes += chunk.length;
-      spec.onProgress?.({ bytes, total });
-    };
     try {
       if (this.dataTls) {
         stream = await this.secureData(raw, held.secure);
@@ -704,30 +705,27 @@ export class FtpsClient {
         const closed = new Promise<void>((resolve) => stream.once('close', () => resolve()));
         stream.resume(); // keep reading (TLS 1.3 tickets) so closing never resets unread data
         if (spec.source && spec.type === 'binary') {
-          await sendFile(spec.source.path, spec.source.start, IO_CHUNK, stream, (n) => {
-            bytes += n;
-            spec.onProgress?.({ bytes, total });
-          });
+          await sendFile(spec.source.path, spec.source.start, IO_CHUNK, stream, count);
         } else {
           const source = spec.open() as Readable;
-          source.on('data', count);
+          source.on('data', (chunk: Buffer) => count(chunk.length));
           const steps: NodeJS.ReadWriteStream[] = spec.type === 'ascii' ? [new LfToCrlf()] : [];
           await pipeline([source, ...steps, stream]);
         }
         await closed;
-      } else if (file && ended) {
-        file.open().catch((e: Error) => stream.destroy(e));
+      } else if (target && ended) {
+        target.open().catch((e: Error) => stream.destroy(e));
         await ended;
-        await file.finish();
+        await target.finish();
       } else {
-        stream.on('data', count);
+        stream.on('data', (chunk: Buffer) => count(chunk.length));
         const sink = spec.open() as Writable;
         const steps: NodeJS.ReadWriteStream[] = spec.type === 'ascii' ? [new CrlfToLf()] : [];
         await pipeline([stream, ...steps, sink]);
       }
     } catch (err) {
       spec.signal?.removeEventListener('abort', onAbort);
-      if (file) await file.abandon();
+      if (target) await target.abandon();
       throw await this.afterDataFailure(err, finalP, spec.command, stream, raw, aborted);
     }
     spec.signal?.removeEventListener('abort', onAbort);
