@@ -20,7 +20,7 @@ const TYPES = ['ftps-server', 'ftps-get', 'ftps-put', 'ftps-xput', 'ftps-quot'];
 const NODES = [...TYPES.map((t) => require(path.join(ROOT, 'nodes', `${t}.js`))), core('network/05-tls.js')];
 const N = Number(process.env.SOAK_N || 1000);
 const { mulberry32, seedFrom } = require('../support/random');
-const { resources } = require('../support/resources');
+const { resources, grownSince } = require('../support/resources');
 
 const SEED = seedFrom('SOAK_SEED', 8);
 
@@ -162,12 +162,7 @@ describe(`soak: ${N} mixed transfers with random faults (seed ${SEED}; SOAK_N, S
 
     await helper.unload();
     await proxy.drained();
-    const grown = () => {
-      const after = resources();
-      return Object.keys(after).filter((k) => k !== 'TTYWrap' && k !== 'PipeWrap' && after[k] > (before0[k] || 0)).map((k) => `${k}: ${before0[k] || 0} -> ${after[k]}`);
-    };
-    for (let turn = 0; turn < 20 && grown().length > 0; turn += 1) await new Promise((r) => setImmediate(r));
-    assert.deepStrictEqual(grown(), [], 'no handle left open');
+    assert.deepStrictEqual(await grownSince(before0), [], 'no handle left open');
     forgetSpies();
     gc();
     const rssEnd = process.memoryUsage().rss;
