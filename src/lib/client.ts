@@ -6,7 +6,7 @@ import type * as tls from 'node:tls';
 import { createSecureContext } from 'node:tls';
 import { Readable, Writable, Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ControlConnection, fmtSeconds } from './control';
+import { afterPendingIo, ControlConnection, fmtSeconds } from './control';
 import { DetachableStream } from './ccc-stream';
 import { FtpError, isFtpError, maskCommand } from './errors';
 import { HelpOverride, parseFeat, parseHelp, parseHelpOverride } from './features';
@@ -513,12 +513,19 @@ export class FtpsClient {
   /** Wait for `p`; after `ms` the session is out of step with the server and is closed. */
   private within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
+    let settled = false;
+    p.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
+      // (after a pause of the process, what arrived in time is read before the timeout counts)
+      timer = setTimeout(() => afterPendingIo(() => {
+        if (settled) return;
         const err = new FtpError(`timed out after ${fmtSeconds(ms)} waiting for ${what}`, { kind: 'timeout', code: 421 });
         this.control?.destroy(err);
         reject(err);
-      }, ms);
+      }), ms);
     });
     return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
   }
@@ -697,9 +704,13 @@ export class FtpsClient {
         stream.on('error', noop);
         if (aborted) onAbort();
       }
-      stream.setTimeout(this.timeoutMs, () =>
-        stream.destroy(new FtpError(`no data moved on the data connection for ${fmtSeconds(this.timeoutMs)} (${spec.command})`, { kind: 'timeout', code: 421, command: spec.command })),
-      );
+      stream.setTimeout(this.timeoutMs, () => {
+        const seen = bytes;
+        afterPendingIo(() => {
+          if (bytes !== seen || stream.destroyed) return;
+          stream.destroy(new FtpError(`no data moved on the data connection for ${fmtSeconds(this.timeoutMs)} (${spec.command})`, { kind: 'timeout', code: 421, command: spec.command }));
+        });
+      });
       spec.onProgress?.({ bytes: 0, total });
       if (spec.upload) {
         const closed = new Promise<void>((resolve) => stream.once('close', () => resolve()));

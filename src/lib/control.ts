@@ -94,9 +94,14 @@ export class ControlConnection {
       if (timeoutMs > 0) {
         const label = what ?? (this.lastCommand ? `the reply to ${this.lastCommand}` : 'a reply');
         waiter.timer = setTimeout(() => {
-          this.fail(
-            new FtpError(`timed out after ${fmtSeconds(timeoutMs)} waiting for ${label}`, { kind: 'timeout', code: 421, command: this.lastCommand }),
-          );
+          // after a pause of this process (GC, a busy flow, a loaded machine) timers run before
+          // sockets are read: a reply that came in time may still be unread, so read first
+          afterPendingIo(() => {
+            if (!this.waiters.includes(waiter)) return;
+            this.fail(
+              new FtpError(`timed out after ${fmtSeconds(timeoutMs)} waiting for ${label}`, { kind: 'timeout', code: 421, command: this.lastCommand }),
+            );
+          });
         }, timeoutMs);
       }
       this.waiters.push(waiter);
@@ -183,6 +188,16 @@ export class ControlConnection {
       w.reject(err);
     }
   }
+}
+
+/**
+ * Run fn once the event loop has read what is waiting on its sockets. A timer
+ * that fires after the process was paused runs before the poll phase that
+ * would have delivered data which arrived in the meantime; setImmediate runs
+ * after it.
+ */
+export function afterPendingIo(fn: () => void): void {
+  setImmediate(fn);
 }
 
 export function fmtSeconds(ms: number): string {

@@ -2,24 +2,32 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { FtpError } from './errors';
-import { fmtSeconds } from './control';
+import { afterPendingIo, fmtSeconds } from './control';
 import { tlsError } from './tls-settings';
 
 /** Open a TCP connection; the error says what could not be reached and why. */
 export function connectTcp(host: string, port: number, timeoutMs: number, what: string): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
     const sock = net.connect({ host, port });
-    const timer = setTimeout(() => {
+    let settled = false;
+    // (after a pause of the process, a connection made in time is seen before the timeout counts)
+    const timer = setTimeout(() => afterPendingIo(() => {
+      if (settled) return;
+      settled = true;
       sock.destroy();
       reject(new FtpError(`timed out after ${fmtSeconds(timeoutMs)} connecting the ${what} to ${host}:${port}`, { kind: 'timeout', code: 421 }));
-    }, timeoutMs);
+    }), timeoutMs);
     sock.once('connect', () => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
       sock.removeAllListeners('error');
       sock.setNoDelay(true);
       resolve(sock);
     });
     sock.once('error', (err: NodeJS.ErrnoException) => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
       sock.destroy();
       reject(new FtpError(`cannot connect the ${what} to ${host}:${port}: ${err.message}`, { kind: 'connect', code: 0, cause: err }));
@@ -55,12 +63,13 @@ export function startTls(
 function handshakeDone(sock: tls.TLSSocket, timeoutMs: number, where: string): Promise<tls.TLSSocket> {
   return new Promise((resolve, reject) => {
     let settled = false;
-    const timer = setTimeout(() => {
+    // (after a pause of the process, a handshake answered in time goes on before the timeout counts)
+    const timer = setTimeout(() => afterPendingIo(() => {
       if (settled) return;
       settled = true;
       sock.destroy();
       reject(new FtpError(`timed out after ${fmtSeconds(timeoutMs)} in the TLS handshake of the ${where}`, { kind: 'timeout', code: 421 }));
-    }, timeoutMs);
+    }), timeoutMs);
     const onError = (err: Error): void => {
       if (settled) return;
       settled = true;

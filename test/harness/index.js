@@ -26,7 +26,7 @@ const USER = 'ftpstest';
 const PASSWORD = 'p4ss-W0rd.9';
 const PAM_SERVICE = 'vsftpd-ftpstest';
 const PASV_COUNT = 100;           // passive ports per server instance (Pure-FTPd allows half as many sessions)
-const READY_TIMEOUT_MS = 10000;
+const READY_TIMEOUT_MS = 30000;   // a deadline only: a start takes well under a second on an idle machine
 
 const KINDS = ['vsftpd', 'proftpd', 'pureftpd', 'pyftpdlib'];
 const MODES = {
@@ -444,7 +444,7 @@ class ServerHandle {
     while (!gone() && Date.now() - t0 < 150) await sleep(5);
     if (!gone()) {
       signal('SIGKILL');
-      while (!gone() && Date.now() - t0 < 5000) await sleep(5);
+      while (!gone() && Date.now() - t0 < 15000) await sleep(5);
     }
     if (!gone()) throw new Error(`${this.kind} (pid ${pid}) did not exit; still running: ${groupMembers(pid).join(' ')}`);
     live.delete(this);

@@ -53,19 +53,24 @@ describe('action node helpers', () => {
 
   it('StatusView: the throttle shows the latest status in the end', async () => {
     const shown = [];
-    const view = new StatusView({ status: (s) => shown.push(s.text) }, 30);
+    // 300 ms: the three calls below come well within it, unless the machine stops this
+    // process for that long between them (then the middle one is rightly shown too)
+    const view = new StatusView({ status: (s) => shown.push(s.text) }, 300);
+    const t0 = Date.now();
     view.progress('get', { bytes: 1, total: 100 });
     view.progress('get', { bytes: 50, total: 100 });
     view.progress('get', { bytes: 99, total: 100 });
+    const within = Date.now() - t0 < 300;
     await new Promise((resolve) => {
       const t = setInterval(() => {
-        if (shown.length === 2) {
+        if (shown[shown.length - 1] === 'get 99%') {
           clearInterval(t);
           resolve();
         }
       }, 5);
     });
-    assert.deepStrictEqual(shown, ['get 1%', 'get 99%']);
+    if (within) assert.deepStrictEqual(shown, ['get 1%', 'get 99%']);
+    else assert.deepStrictEqual([shown[0], shown[shown.length - 1]], ['get 1%', 'get 99%']);
   });
 
   it('toNodeError: the reply code of a client error becomes msg.error.code', () => {

@@ -117,7 +117,7 @@ describe('nodes against ProFTPD (explicit FTPS, tls-config CA)', function () {
     const t0 = Date.now();
     for (;;) {
       if (fs.existsSync(dir) && fs.readdirSync(dir).some((n) => n.startsWith('_tmp.'))) break;
-      if (Date.now() - t0 > 10000) throw new Error('the upload did not start');
+      if (Date.now() - t0 > 30000) throw new Error('the upload did not start within 30 s');
       await delay(2);
     }
     const pool = helper.getNode('s1').pool;
@@ -133,7 +133,7 @@ describe('nodes against ProFTPD (explicit FTPS, tls-config CA)', function () {
       } catch {
         children = [];
       }
-      if (children.length === 0 || Date.now() - t1 > 5000) break;
+      if (children.length === 0 || Date.now() - t1 > 20000) break;
       await delay(50);
     }
     assert.deepStrictEqual(children, [], 'no ProFTPD session process left');

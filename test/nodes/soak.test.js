@@ -20,7 +20,7 @@ const TYPES = ['ftps-server', 'ftps-get', 'ftps-put', 'ftps-xput', 'ftps-quot'];
 const NODES = [...TYPES.map((t) => require(path.join(ROOT, 'nodes', `${t}.js`))), core('network/05-tls.js')];
 const N = Number(process.env.SOAK_N || 1000);
 const { mulberry32, seedFrom } = require('../support/random');
-const { resources } = require('../support/resources');
+const { resources, grownSince } = require('../support/resources');
 
 const SEED = seedFrom('SOAK_SEED', 8);
 
@@ -74,7 +74,7 @@ describe(`soak: ${N} mixed transfers with random faults (seed ${SEED}; SOAK_N, S
     await helper.load(NODES, [
       { id: 'f1', type: 'tab', label: 'soak' },
       { id: 'tls1', type: 'tls-config', name: '', cert: '', key: '', ca: caFile, certname: '', keyname: '', caname: '', servername: 'localhost', verifyservercert: true, alpnprotocol: '' },
-      { id: 's1', type: 'ftps-server', host: '127.0.0.2', port: String(s.port), encryption: 'explicit', tls: 'tls1', epsv: 'always', timeout: 2, maxConnections: 1, idleTimeout: 60 },
+      { id: 's1', type: 'ftps-server', host: '127.0.0.2', port: String(s.port), encryption: 'explicit', tls: 'tls1', epsv: 'always', timeout: 3, maxConnections: 1, idleTimeout: 60 },
       { id: 'x1', z: 'f1', type: 'ftps-xput', server: 's1', wires: [['out']] },
       { id: 'p1', z: 'f1', type: 'ftps-put', server: 's1', wires: [['out']] },
       { id: 'g1', z: 'f1', type: 'ftps-get', server: 's1', wires: [['out']] },
@@ -162,12 +162,7 @@ describe(`soak: ${N} mixed transfers with random faults (seed ${SEED}; SOAK_N, S
 
     await helper.unload();
     await proxy.drained();
-    const grown = () => {
-      const after = resources();
-      return Object.keys(after).filter((k) => k !== 'TTYWrap' && k !== 'PipeWrap' && after[k] > (before0[k] || 0)).map((k) => `${k}: ${before0[k] || 0} -> ${after[k]}`);
-    };
-    for (let turn = 0; turn < 20 && grown().length > 0; turn += 1) await new Promise((r) => setImmediate(r));
-    assert.deepStrictEqual(grown(), [], 'no handle left open');
+    assert.deepStrictEqual(await grownSince(before0), [], 'no handle left open');
     forgetSpies();
     gc();
     const rssEnd = process.memoryUsage().rss;

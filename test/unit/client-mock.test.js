@@ -118,6 +118,82 @@ describe('client against a mock server', () => {
       assert.deepEqual(afterLogin(), ['NOOP']);
     });
 
+    // A pause of the whole process (GC, a busy flow, a loaded machine) longer than the timeout, while the
+    // server's answer arrives: the timers run first when the process wakes, and the answer is not yet read.
+    // The server handlers below pause the process just after answering (client and mock server share it).
+    const pause = (ms) => {
+      const t = Date.now();
+      while (Date.now() - t < ms);
+    };
+
+    it('mock server: a reply that came while the process was paused past the timeout is read, not taken for a timeout', async () => {
+      await startServer({
+        handlers: {
+          NOOP: (s) => {
+            s.reply('200 NOOP ok.');
+            pause(1500);
+          },
+        },
+      });
+      const c = await loggedIn({ timeout: 1 });
+      assert.equal((await c.noop()).code, 200);
+      assert.equal(c.connected, true);
+      assert.equal((await c.pwd()), '/', 'the session is in step');
+    });
+
+    it('mock server: data that came while the process was paused past the timeout is read, not taken for a stalled transfer', async () => {
+      await startServer({
+        handlers: {
+          RETR: async (s) => {
+            const sock = await s.dataSocket();
+            s.reply('150 Opening BINARY mode data connection for f.bin (10 bytes).');
+            sock.write('first');
+            // later, so the client's data timeout runs from the first chunk and is due during the
+            // pause; in a setImmediate, so the next loop turn starts with the timers
+            setTimeout(() => setImmediate(() => {
+              sock.end('-rest');
+              s.reply('226 Transfer complete.');
+              pause(1500);
+            }), 100);
+          },
+        },
+      });
+      const c = await loggedIn({ timeout: 1 });
+      assert.equal((await c.getBuffer('f.bin')).toString(), 'first-rest');
+      assert.equal(c.connected, true);
+    });
+
+    it('mock server: a final reply that came while the process was paused past the timeout is read, not taken for a timeout', async () => {
+      await startServer({
+        handlers: {
+          RETR: async (s) => {
+            const sock = await s.dataSocket();
+            s.reply('150 Opening BINARY mode data connection for f.bin (4 bytes).');
+            sock.end('data');
+            // once the client waits for the 226 (its timeout running); the pause from a setImmediate (above)
+            setTimeout(() => setImmediate(() => {
+              s.reply('226 Transfer complete.');
+              pause(1500);
+            }), 100);
+          },
+        },
+      });
+      const c = await loggedIn({ timeout: 1 });
+      assert.equal((await c.getBuffer('f.bin')).toString(), 'data');
+      assert.equal(c.connected, true);
+    });
+
+    it('mock server: a connection made while the process was paused past the timeout is used, not taken for a timeout', async () => {
+      await startServer();
+      const c = newClient({ timeout: 1 });
+      const connecting = c.connect();
+      // the client's connect() has opened the socket by the check phase of this loop turn
+      setImmediate(() => pause(1500));
+      await connecting;
+      await c.login('user', 'pw');
+      assert.equal((await c.noop()).code, 200);
+    });
+
     it('mock server: a reply line longer than 64 KiB ends the session with kind protocol', async () => {
       await startServer({ handlers: { NOOP: (s) => s.write('200 ' + 'x'.repeat(70 * 1024)) } });
       const c = await loggedIn();

@@ -30,7 +30,7 @@ function flowFor(s, caFile, nodes, serverExtra = {}, tlsExtra = {}) {
 }
 
 /** Send msg into node `id`; resolves with the first output, rejects with the Catch node's msg.error (plus code, msg, and caught: true). */
-function call(id, msg, ms = 15000) {
+function call(id, msg, ms = 30000) {
   return new Promise((resolve, reject) => {
     const out = helper.getNode('out');
     const caught = helper.getNode('caught');
