@@ -7,8 +7,12 @@ import { tlsError } from './tls-settings';
 
 /** Open a TCP connection; the error says what could not be reached and why. */
 export function connectTcp(host: string, port: number, timeoutMs: number, what: string): Promise<net.Socket> {
+  return connected(net.connect({ host, port }), host, port, timeoutMs, what);
+}
+
+/** Resolves with `sock` once its TCP connection is made; on failure or timeout it is destroyed. */
+function connected<T extends net.Socket>(sock: T, host: string, port: number, timeoutMs: number, what: string): Promise<T> {
   return new Promise((resolve, reject) => {
-    const sock = net.connect({ host, port });
     let settled = false;
     // (after a pause of the process, a connection made in time is seen before the timeout counts)
     const timer = setTimeout(() => afterPendingIo(() => {
@@ -152,56 +156,33 @@ export function connectReading(
   tlsOptions: tls.ConnectionOptions | null,
   prepare?: (sock: tls.TLSSocket) => void,
 ): Promise<ReadingConnection> {
-  return new Promise((resolve, reject) => {
-    let sock: net.Socket;
-    let secure: ReadingConnection['secure'];
-    if (tlsOptions) {
-      let tsock: tls.TLSSocket;
-      try {
-        // onread is documented for tls.connect but missing from @types/node's ConnectionOptions
-        tsock = tls.connect({ ...tlsOptions, host, port, onread: into } as tls.ConnectionOptions);
-      } catch (e) {
-        reject(tlsError(e as Error, `setup of the ${what}`));
-        return;
-      }
-      const handle = handleOf(tsock);
-      if (!handle) {
-        tsock.destroy();
-        reject(new FtpError(`cannot hold back the TLS handshake of the ${what} on this Node.js`, { kind: 'connect', code: 0 }));
-        return;
-      }
-      const start = handle.start;
-      let asked = false;
-      let released = false;
-      handle.start = function (this: StartableHandle): void {
-        if (released) return start.call(this);
-        asked = true;
-      };
-      prepare?.(tsock);
-      secure = (ms, where) => {
-        const done = handshakeDone(tsock, ms, where);
-        released = true;
-        if (asked) start.call(handle);
-        return done;
-      };
-      sock = tsock;
-    } else {
-      sock = net.connect({ host, port, onread: into });
-    }
-    const timer = setTimeout(() => {
-      sock.destroy();
-      reject(new FtpError(`timed out after ${fmtSeconds(timeoutMs)} connecting the ${what} to ${host}:${port}`, { kind: 'timeout', code: 421 }));
-    }, timeoutMs);
-    sock.once('connect', () => {
-      clearTimeout(timer);
-      sock.removeAllListeners('error');
-      sock.setNoDelay(true);
-      resolve({ socket: sock, secure });
-    });
-    sock.once('error', (err: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      sock.destroy();
-      reject(new FtpError(`cannot connect the ${what} to ${host}:${port}: ${err.message}`, { kind: 'connect', code: 0, cause: err }));
-    });
-  });
+  if (!tlsOptions) return connected(net.connect({ host, port, onread: into }), host, port, timeoutMs, what).then((socket) => ({ socket }));
+  let sock: tls.TLSSocket;
+  try {
+    // onread is documented for tls.connect but missing from @types/node's ConnectionOptions
+    sock = tls.connect({ ...tlsOptions, host, port, onread: into } as tls.ConnectionOptions);
+  } catch (e) {
+    return Promise.reject(tlsError(e as Error, `setup of the ${what}`));
+  }
+  const handle = handleOf(sock);
+  if (!handle) {
+    sock.destroy();
+    return Promise.reject(new FtpError(`cannot hold back the TLS handshake of the ${what} on this Node.js`, { kind: 'connect', code: 0 }));
+  }
+  const start = handle.start;
+  let asked = false;
+  let released = false;
+  handle.start = function (this: StartableHandle): void {
+    if (released) return start.call(this);
+    asked = true;
+  };
+  prepare?.(sock);
+  const tsock = sock;
+  const secure = (ms: number, where: string): Promise<tls.TLSSocket> => {
+    const done = handshakeDone(tsock, ms, where);
+    released = true;
+    if (asked) start.call(handle);
+    return done;
+  };
+  return connected(sock, host, port, timeoutMs, what).then((socket) => ({ socket, secure }));
 }
