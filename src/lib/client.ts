@@ -177,6 +177,8 @@ export class FtpsClient {
   private readonly log: DebugLog;
   private readonly tlsBase: tls.ConnectionOptions;
   private tlsContext: tls.SecureContext | null | undefined;
+  /** The key exchange groups offered, the server's choice first, once the control handshake showed it (see learnKeyGroup). */
+  private keyGroups: string | null = null;
   private readonly sessions = new TlsSessionStore();
   private readonly timeoutMs: number;
   private readonly dataConnectMs: number;
@@ -359,6 +361,7 @@ export class FtpsClient {
       const opts: tls.ConnectionOptions & { allowHalfOpen?: boolean } = { ...this.tlsShared(), socket: under, allowHalfOpen: this.options.ccc === true };
       const sock = await startTls(opts, this.timeoutMs, 'control connection', (s) => this.sessions.watch(s));
       this.controlTls = sock;
+      this.learnKeyGroup(sock);
       this.log.detail(`control connection secured: ${sock.getProtocol()} ${sock.getCipher()?.name ?? ''}`);
       return sock;
     } catch (e) {
@@ -376,12 +379,30 @@ export class FtpsClient {
   private tlsShared(): tls.ConnectionOptions {
     if (this.tlsContext === undefined) {
       try {
-        this.tlsContext = createSecureContext(this.tlsBase);
+        this.tlsContext = createSecureContext(this.keyGroups ? { ...this.tlsBase, ecdhCurve: this.keyGroups } : this.tlsBase);
       } catch {
         this.tlsContext = null;
       }
     }
     return this.tlsContext ? { ...this.tlsBase, secureContext: this.tlsContext } : this.tlsBase;
+  }
+
+  /**
+   * A TLS 1.3 ClientHello carries a key share for the first group only
+   * (X25519 in OpenSSL's default list). vsftpd and Pure-FTPd accept only
+   * P-256, so every handshake, each data connection's included, took a
+   * HelloRetryRequest: an extra round trip and a wasted key. The group the
+   * server chose for the control connection goes first from then on.
+   */
+  private learnKeyGroup(sock: tls.TLSSocket): void {
+    const info = sock.getEphemeralKeyInfo();
+    const name = info && 'name' in info && typeof info.name === 'string' ? info.name : '';
+    if (!/^[A-Za-z0-9_-]+$/.test(name) || name === 'X25519') return;
+    const groups = [name, ...['X25519', 'prime256v1', 'secp384r1'].filter((g) => g !== name)].join(':');
+    if (groups === this.keyGroups) return;
+    this.keyGroups = groups;
+    this.tlsContext = undefined;
+    this.log.detail(`the server chose the key exchange group ${name}: offered first from now on`);
   }
 
   private resetSessionState(): void {

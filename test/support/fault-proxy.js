@@ -18,6 +18,7 @@
 //   reset-control reset every open control connection (the data one goes on)
 // `dir` is 'down' (server to client) or 'up'. `proxy.open` counts the
 // connection pairs still open; `await proxy.drained()` resolves when it is 0.
+// Every chunk forwarded is also emitted as 'bytes' ({ pair, kind, dir, chunk }).
 const net = require('node:net');
 const { EventEmitter } = require('node:events');
 
@@ -97,6 +98,7 @@ class FaultProxy extends EventEmitter {
     const pipe = (from, to, dir) => {
       from.on('data', (chunk) => {
         if (pair.stalled || pair.dead) return;
+        this.emit('bytes', { pair, kind, dir, chunk });
         if (fault && !pair.fired && fault.dir === dir && pair.bytes[dir] + chunk.length > fault.after) {
           pair.fired = true;
           const keep = fault.after - pair.bytes[dir];
