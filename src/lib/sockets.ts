@@ -172,16 +172,24 @@ export function connectReading(
   const start = handle.start;
   let asked = false;
   let released = false;
-  handle.start = function (this: StartableHandle): void {
-    if (released) return start.call(this);
+  let started = false;
+  // a second start() aborts the process (a native assertion): whoever comes last starts it, once
+  const startOnce = (): void => {
+    if (started) return;
+    started = true;
+    start.call(handle);
+  };
+  handle.start = function (): void {
     asked = true;
+    if (released) startOnce();
   };
   prepare?.(sock);
   const tsock = sock;
+  let done: Promise<tls.TLSSocket> | null = null;
   const secure = (ms: number, where: string): Promise<tls.TLSSocket> => {
-    const done = handshakeDone(tsock, ms, where);
+    done ??= handshakeDone(tsock, ms, where);
     released = true;
-    if (asked) start.call(handle);
+    if (asked) startOnce();
     return done;
   };
   return connected(sock, host, port, timeoutMs, what).then((socket) => ({ socket, secure }));
