@@ -7,32 +7,14 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 const { helper } = require('./support/red');
-const { NODES, flowFor, call, collect, caughtError } = require('./support/flow');
-const h = require('../harness');
+const { useServer, call, collect, caughtError } = require('./support/flow');
 
 const delay = (ms) => new Promise((r) => setTimeout(r, ms));
 
 describe('nodes against ProFTPD (explicit FTPS, tls-config CA)', function () {
   this.timeout(60000);
-  let s;
-  let creds;
-  let caFile;
-
-  before(async function () {
-    h.requireServer(this, 'proftpd', 'explicit');
-    s = await h.startServer('proftpd', { mode: 'explicit' });
-    caFile = (await h.certs()).files.caCert; // s.ca is the PEM text; a tls-config node takes a file path
-    creds = { s1: { user: s.user, password: s.password } };
-  });
-  after(async () => {
-    if (s) await s.stop();
-  });
-  afterEach(async () => {
-    await helper.unload();
-  });
-
-  const load = (nodes, serverExtra, c = creds, tlsExtra) => helper.load(NODES, flowFor(s, caFile, nodes, serverExtra, tlsExtra), c);
-  const file = (rel) => path.join(s.root, rel);
+  const fx = useServer('proftpd', 'explicit');
+  const { load, file } = fx;
 
   for (const sessions of [1, 3]) {
     it(`a burst of 100 messages with ${sessions} session(s): all complete, in order, no busy error`, async () => {
@@ -47,7 +29,7 @@ describe('nodes against ProFTPD (explicit FTPS, tls-config CA)', function () {
 
   it('a wrong password reaches the Catch node (530), and the password appears nowhere', async () => {
     const wrong = 'Wr0ng-Secret-xyz';
-    await load([{ id: 'q1', type: 'ftps-quot' }], { debug: 2 }, { s1: { user: s.user, password: wrong } });
+    await load([{ id: 'q1', type: 'ftps-quot' }], { debug: 2 }, { s1: { user: fx.s.user, password: wrong } });
     const e = await call('q1', { payload: 'NOOP' }).then(
       () => null,
       (x) => x,
@@ -62,7 +44,7 @@ describe('nodes against ProFTPD (explicit FTPS, tls-config CA)', function () {
   });
 
   it('the server node\'s FEAT switches: Disable MLST lists with LIST, FEAT off sends no FEAT, Enable MLST brings MLSD back', async () => {
-    s.put('feat/a.csv', 'a\n');
+    fx.s.put('feat/a.csv', 'a\n');
     const logged = () => helper.log().args.map((a) => a.map((x) => (x && x.msg !== undefined ? String(x.msg) : String(x))).join(' ')).join('\n');
     const listOnce = async (serverExtra) => {
       await load([{ id: 'l1', type: 'ftps-list' }], { debug: 1, ...serverExtra });
@@ -94,7 +76,7 @@ describe('nodes against ProFTPD (explicit FTPS, tls-config CA)', function () {
   });
 
   it('ftps-put resume with SIZE disabled on the server node fails naming SIZE and leaves the remote file alone; ops size still asks', async () => {
-    s.put('resume/part.txt', '0123');
+    fx.s.put('resume/part.txt', '0123');
     await load([{ id: 'p1', type: 'ftps-put', resume: true }, { id: 'o1', type: 'ftps-ops', operation: 'size' }], { disableFeatures: 'SIZE', debug: 1 });
     const e = await caughtError(call('p1', { filename: '/resume/part.txt', payload: '0123456789' }));
     assert.match(e.message, /cannot resume \/resume\/part\.txt \(offset -1\).*SIZE is disabled for this session/);
@@ -129,7 +111,7 @@ describe('nodes against ProFTPD (explicit FTPS, tls-config CA)', function () {
     let children = [];
     for (;;) {
       try {
-        children = execFileSync('pgrep', ['-P', String(s.pid)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+        children = execFileSync('pgrep', ['-P', String(fx.s.pid)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
       } catch {
         children = [];
       }

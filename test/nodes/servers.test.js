@@ -9,7 +9,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { helper } = require('./support/red');
-const { NODES, flowFor, call, collect, caughtError } = require('./support/flow');
+const { useServer, call, collect, caughtError } = require('./support/flow');
 const h = require('../harness');
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -27,25 +27,8 @@ for (const kind of h.KINDS) {
     describe(`nodes against ${kind} (${mode})`, function () {
       this.timeout(60000);
       const caps = h.caps(kind);
-      let s;
-      let creds;
-      let caFile;
-
-      before(async function () {
-        h.requireServer(this, kind, mode);
-        s = await h.startServer(kind, { mode });
-        caFile = (await h.certs()).files.caCert;
-        creds = { s1: { user: s.user, password: s.password } };
-      });
-      after(async () => {
-        if (s) await s.stop();
-      });
-      afterEach(async () => {
-        await helper.unload();
-      });
-
-      const load = (nodes, serverExtra, c = creds, tlsExtra) => helper.load(NODES, flowFor(s, caFile, nodes, serverExtra, tlsExtra), c);
-      const file = (rel) => path.join(s.root, rel);
+      const fx = useServer(kind, mode);
+      const { load, file } = fx;
 
       if (mode !== 'explicit') {
         it('put, list, get, size, delete: a round trip', async () => {
@@ -73,7 +56,7 @@ for (const kind of h.KINDS) {
 
       if (mode === 'clear') {
         it('explicit FTPS against a server without TLS: AUTH TLS is refused (Catch, with the reply code)', async () => {
-          await load([{ id: 'q1', type: 'ftps-quot' }], { encryption: 'explicit', tls: 'tls1' }, creds);
+          await load([{ id: 'q1', type: 'ftps-quot' }], { encryption: 'explicit', tls: 'tls1' }, fx.creds);
           const e = await caughtError(call('q1', { payload: 'NOOP' }));
           assert.ok(e.code >= 400 && e.code < 600, `reply code ${e.code}: ${e.message}`);
           assert.match(e.message, /AUTH|TLS/i);
@@ -82,7 +65,7 @@ for (const kind of h.KINDS) {
 
       if (mode === 'implicit') {
         it('a certificate the tls-config node does not trust is refused (Catch)', async () => {
-          await load([{ id: 'q1', type: 'ftps-quot' }], {}, creds, { ca: '' });
+          await load([{ id: 'q1', type: 'ftps-quot' }], {}, fx.creds, { ca: '' });
           await assert.rejects(call('q1', { payload: 'NOOP' }), /certificate|TLS/i);
         });
       }
@@ -90,9 +73,9 @@ for (const kind of h.KINDS) {
       if (mode !== 'explicit') return;
 
       it('ftps-list: entries, pattern, recursive', async () => {
-        s.put('list/a.csv', 'a,b\n1,2\n');
-        s.put('list/b.txt', 'hello');
-        s.put('list/sub/c.csv', 'x\n');
+        fx.s.put('list/a.csv', 'a,b\n1,2\n');
+        fx.s.put('list/b.txt', 'hello');
+        fx.s.put('list/sub/c.csv', 'x\n');
         await load([
           { id: 'n1', type: 'ftps-list' },
           { id: 'n2', type: 'ftps-list', pattern: '**/*.csv', recursive: true },
@@ -128,8 +111,8 @@ for (const kind of h.KINDS) {
       it('ftps-get: buffer, utf8, local file (no scratch file left), chunks', async () => {
         const data = Buffer.alloc(300 * 1024);
         for (let i = 0; i < data.length; i += 1) data[i] = (i * 7) % 251;
-        s.put('get/data.bin', data);
-        s.put('get/t.txt', 'grüße\n');
+        fx.s.put('get/data.bin', data);
+        fx.s.put('get/t.txt', 'grüße\n');
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ftps-get-'));
         try {
           await load([
@@ -189,7 +172,7 @@ for (const kind of h.KINDS) {
             { id: 'p4', type: 'ftps-put', mkdirs: true },
             { id: 'p5', type: 'ftps-put', source: 'file', resume: true },
           ]);
-          s.put('put/.keep', '');
+          fx.s.put('put/.keep', '');
           const m = await call('p1', { filename: '/put/a.txt', payload: 'hello', keep: 2 });
           assert.strictEqual(m.filename, '/put/a.txt');
           assert.strictEqual(m.payload, 'hello');
@@ -201,12 +184,12 @@ for (const kind of h.KINDS) {
           assert.strictEqual(fs.readFileSync(file('put/a.txt'), 'utf8'), 'hello world');
           const u = await call('p3', { payload: 'unique' });
           const uname = path.basename(u.filename);
-          const ufile = [path.join(s.root, 'put', uname), path.join(s.root, uname)].find((p) => fs.existsSync(p));
+          const ufile = [path.join(fx.s.root, 'put', uname), path.join(fx.s.root, uname)].find((p) => fs.existsSync(p));
           assert.ok(ufile, `unique file ${u.filename}`);
           assert.strictEqual(fs.readFileSync(ufile, 'utf8'), 'unique');
           await call('p4', { filename: '/put/deep/er/x.json', payload: '{"a":1}' });
           assert.strictEqual(fs.readFileSync(file('put/deep/er/x.json'), 'utf8'), '{"a":1}');
-          s.put('put/r.txt', '01234');
+          fx.s.put('put/r.txt', '01234');
           const r = await call('p5', { filename: '/put/r.txt', localFilename: src });
           assert.strictEqual(r.ftps.bytes, 5, 'only the missing part was sent');
           assert.strictEqual(fs.readFileSync(file('put/r.txt'), 'utf8'), '0123456789');
@@ -240,7 +223,7 @@ for (const kind of h.KINDS) {
         );
         const text = 'line one\nline two\n\nlast\n';
         const crlf = text.replace(/\n/g, '\r\n');
-        s.put('ascii/.keep', '');
+        fx.s.put('ascii/.keep', '');
         helper.log().resetHistory();
         await call('p1', { filename: '/ascii/bin.txt', payload: text, type: 'text' });
         assert.doesNotMatch(logText(), /TYPE A/, 'msg.type other than binary/ascii is ignored');
@@ -255,7 +238,7 @@ for (const kind of h.KINDS) {
         await call('p1', { filename: '/ascii/dos-bin.txt', payload: crlf });
         assert.strictEqual(fs.readFileSync(file('ascii/dos-bin.txt'), 'utf8'), crlf, 'the same data in binary mode keeps CRLF');
         // a file with CRLF line ends: binary keeps them, ascii ends lines with LF
-        s.put('ascii/dos.txt', 'a\r\nb\r\n');
+        fx.s.put('ascii/dos.txt', 'a\r\nb\r\n');
         assert.strictEqual((await call('g1', { filename: '/ascii/dos.txt' })).payload, 'a\r\nb\r\n');
         const back = await call('g1', { filename: '/ascii/a.txt', type: 'ascii' });
         assert.strictEqual(back.payload, text, 'put and get in ascii mode give the text back');
@@ -269,7 +252,7 @@ for (const kind of h.KINDS) {
       });
 
       it(`ftps-mdtm: get and set (${caps.mfmt ? 'MFMT' : 'MDTM with a time'})`, async () => {
-        s.put('mdtm/t.txt', 'x');
+        fx.s.put('mdtm/t.txt', 'x');
         await load([{ id: 'm1', type: 'ftps-mdtm' }, { id: 'm2', type: 'ftps-mdtm', action: 'set' }]);
         const set = await call('m2', { filename: '/mdtm/t.txt', payload: '2021-03-04T05:06:07Z' });
         assert.strictEqual(set.payload, '2021-03-04T05:06:07.000Z');
@@ -280,7 +263,7 @@ for (const kind of h.KINDS) {
       });
 
       it('ftps-site: CHMOD', async () => {
-        s.put('site/t.txt', 'x');
+        fx.s.put('site/t.txt', 'x');
         await load([{ id: 's2', type: 'ftps-site' }]);
         const m = await call('s2', { payload: 'CHMOD 600 /site/t.txt' });
         assert.strictEqual(m.ftps.code, 200);
@@ -315,8 +298,8 @@ for (const kind of h.KINDS) {
         assert.ok(fs.statSync(file('ops/a/b/c')).isDirectory());
         await call('o1', { filename: '/ops/a/b/c' }); // exists already: fine with recursive
         await assert.rejects(call('o7', { filename: '/ops/a' }), (e) => e.code >= 500);
-        s.put('ops/a/f.txt', '12345');
-        s.own();
+        fx.s.put('ops/a/f.txt', '12345');
+        fx.s.own();
         assert.strictEqual((await call('o2', { filename: '/ops/a/f.txt' })).payload, true);
         assert.strictEqual((await call('o2', { filename: '/ops/a/b' })).payload, true);
         assert.strictEqual((await call('o2', { filename: '/ops/nothing' })).payload, false);
@@ -324,8 +307,8 @@ for (const kind of h.KINDS) {
         const r = await call('o4', { filename: '/ops/a/f.txt', newFilename: '/ops/a/b/g.txt' });
         assert.strictEqual(r.newFilename, '/ops/a/b/g.txt');
         assert.ok(fs.existsSync(file('ops/a/b/g.txt')));
-        s.put('ops/a/h.txt', 'h');
-        s.own();
+        fx.s.put('ops/a/h.txt', 'h');
+        fx.s.own();
         await call('o5', { filename: '/ops/a/h.txt' });
         assert.ok(!fs.existsSync(file('ops/a/h.txt')));
         await assert.rejects(call('o5', { filename: '/ops/a/h.txt' }), (e) => e.code === 550);
@@ -355,14 +338,14 @@ for (const kind of h.KINDS) {
 
       it('a wrong password reaches the Catch node (530) and appears nowhere in the msg', async () => {
         const wrong = 'Wr0ng-Secret-xyz';
-        await load([{ id: 'q1', type: 'ftps-quot' }], {}, { s1: { user: s.user, password: wrong } });
+        await load([{ id: 'q1', type: 'ftps-quot' }], {}, { s1: { user: fx.s.user, password: wrong } });
         const e = await caughtError(call('q1', { payload: 'NOOP' }));
         assert.strictEqual(e.code, 530);
         assert.ok(!JSON.stringify(e.msg).includes(wrong));
       });
 
       it('a certificate the tls-config node does not trust is refused (Catch)', async () => {
-        await load([{ id: 'q1', type: 'ftps-quot' }], {}, creds, { ca: '' });
+        await load([{ id: 'q1', type: 'ftps-quot' }], {}, fx.creds, { ca: '' });
         await assert.rejects(call('q1', { payload: 'NOOP' }), /certificate|TLS/i);
       });
     });

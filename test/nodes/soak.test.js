@@ -12,6 +12,7 @@ const path = require('node:path');
 const v8 = require('node:v8');
 const vm = require('node:vm');
 const { helper, core } = require('./support/red');
+const { call } = require('./support/flow');
 const { FaultProxy } = require('../support/fault-proxy');
 const h = require('../harness');
 
@@ -26,24 +27,8 @@ const SEED = seedFrom('SOAK_SEED', 8);
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc');
-function call(id, msg, ms = 30000) {
-  return new Promise((resolve) => {
-    const out = helper.getNode('out');
-    const caught = helper.getNode('caught');
-    const t = setTimeout(() => finish({ hung: true }), ms);
-    const onOut = (m) => finish({ ok: m });
-    const onCaught = (m) => finish({ error: m.error });
-    function finish(v) {
-      clearTimeout(t);
-      out.removeListener('input', onOut);
-      caught.removeListener('input', onCaught);
-      resolve(v);
-    }
-    out.on('input', onOut);
-    caught.on('input', onCaught);
-    helper.getNode(id).receive(msg);
-  });
-}
+/** call() as an outcome: { ok } with the output, { error } with the Catch node's msg.error, { hung } when neither came. */
+const outcome = (id, msg) => call(id, msg).then((ok) => ({ ok }), (e) => (e.caught ? { error: e.msg.error } : { hung: true }));
 
 describe(`soak: ${N} mixed transfers with random faults (seed ${SEED}; SOAK_N, SOAK_SEED)`, function () {
   this.timeout(Math.max(180000, N * 600));
@@ -118,7 +103,7 @@ describe(`soak: ${N} mixed transfers with random faults (seed ${SEED}; SOAK_N, S
         const data = Buffer.alloc(int(48 * 1024));
         for (let k = 0; k < data.length; k += 1) data[k] = int(256);
         const name = `/soak/${op}-${i}.bin`;
-        const r = await call(op === 'xput' ? 'x1' : 'p1', { filename: name, payload: data });
+        const r = await outcome(op === 'xput' ? 'x1' : 'p1', { filename: name, payload: data });
         assert.ok(!r.hung, ctx(i, op, 'no answer'));
         const onDisk = path.join(s.root, name);
         if (r.ok) {
@@ -135,7 +120,7 @@ describe(`soak: ${N} mixed transfers with random faults (seed ${SEED}; SOAK_N, S
       } else {
         const f = remoteFiles[int(remoteFiles.length)];
         const local = path.join(localDir, `get-${i}.bin`);
-        const r = await call(op === 'get' ? 'g1' : 'g2', { filename: f.name, localFilename: local });
+        const r = await outcome(op === 'get' ? 'g1' : 'g2', { filename: f.name, localFilename: local });
         assert.ok(!r.hung, ctx(i, op, 'no answer'));
         if (r.ok) {
           stats.ok += 1;
@@ -154,7 +139,7 @@ describe(`soak: ${N} mixed transfers with random faults (seed ${SEED}; SOAK_N, S
     }
     proxy.clearFaults();
     // one more message: a session lost with a scratch file has it deleted now
-    assert.ok((await call('q1', { payload: 'NOOP' })).ok, 'the last message works');
+    assert.ok((await outcome('q1', { payload: 'NOOP' })).ok, 'the last message works');
     const scratch = fs.readdirSync(path.join(s.root, 'soak')).filter((n) => n.startsWith('_tmp.'));
     assert.deepStrictEqual(scratch, [], `no scratch file left (seed ${SEED})`);
     assert.ok(stats.failed > 0 || N < 50, `faults made some transfers fail (${JSON.stringify(stats)})`);

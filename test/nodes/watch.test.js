@@ -8,6 +8,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { helper, core } = require('./support/red');
+const { useServer } = require('./support/flow');
 const h = require('../harness');
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -15,9 +16,8 @@ const NODES = [require(path.join(ROOT, 'nodes', 'ftps-server.js')), require(path
 // MLSD (proftpd, pureftpd, pyftpdlib) and LIST only (vsftpd)
 const KINDS = ['proftpd', 'vsftpd', 'pureftpd', 'pyftpdlib'];
 
-let caFile = '';
-
-function flowFor(s, watch, extra = []) {
+/** A watch flow; `caFile` is the CA file its tls-config node reads. */
+function flowFor(s, caFile, watch, extra = []) {
   return [
     { id: 'f1', type: 'tab', label: 'watch' },
     { id: 'tls1', type: 'tls-config', name: '', cert: '', key: '', ca: caFile, certname: '', keyname: '', caname: '', servername: '', verifyservercert: true, alpnprotocol: '' },
@@ -83,7 +83,7 @@ describe('ftps-watch (no server needed)', function () {
   const fake = { host: '127.0.0.1', port: 9 };
 
   it('"move" without a moveTo: red status, an input msg gets the error (Catch), nothing is polled', async () => {
-    await helper.load(NODES, flowFor(fake, { path: '/in', afterEmit: 'move', moveTo: '' }), { s1: { user: 'u', password: 'p' } });
+    await helper.load(NODES, flowFor(fake, '', { path: '/in', afterEmit: 'move', moveTo: '' }), { s1: { user: 'u', password: 'p' } });
     const r = recorder();
     const p = await r.poll();
     assert.match(p.failed.message, /no moveTo directory/);
@@ -91,7 +91,7 @@ describe('ftps-watch (no server needed)', function () {
   });
 
   it('refuses CR/LF in msg.path before anything is sent', async () => {
-    await helper.load(NODES, flowFor(fake, { path: '/in' }), { s1: { user: 'u', password: 'p' } });
+    await helper.load(NODES, flowFor(fake, '', { path: '/in' }), { s1: { user: 'u', password: 'p' } });
     const r = recorder();
     const p = await r.poll({ path: '/in\r\nDELE x' });
     assert.ok(p.failed);
@@ -103,36 +103,21 @@ describe('ftps-watch (no server needed)', function () {
 for (const kind of KINDS) {
   describe(`ftps-watch against ${kind} (${h.caps(kind).mlsd ? 'MLSD' : 'LIST only'})`, function () {
     this.timeout(60000);
-    let s;
-    let creds;
-
-    before(async function () {
-      h.requireServer(this, kind, 'explicit');
-      s = await h.startServer(kind, { mode: 'explicit' });
-      caFile = (await h.certs()).files.caCert;
-      creds = { s1: { user: s.user, password: s.password } };
-    });
-    after(async () => {
-      if (s) await s.stop();
-    });
-    afterEach(async () => {
-      await helper.unload();
-    });
-
-    const file = (rel) => path.join(s.root, rel);
+    const fx = useServer(kind, 'explicit');
+    const { file } = fx;
     const dir = (rel) => {
       fs.mkdirSync(file(rel), { recursive: true });
-      s.own(file(rel));
+      fx.s.own(file(rel));
     };
-    const load = (watch, extra) => helper.load(NODES, flowFor(s, watch, extra), creds);
+    const load = (watch, extra) => helper.load(NODES, flowFor(fx.s, fx.caFile, watch, extra), fx.creds);
 
     it('a slow upload is sent once, only when complete; status shows the poll time and count', async () => {
       dir('slow');
-      s.put('slow/old.txt', 'there before');
+      fx.s.put('slow/old.txt', 'there before');
       await load({ path: '/slow' });
       const r = recorder();
       assert.deepStrictEqual((await r.poll()).sent, [], 'the files there at start are the baseline');
-      s.put('slow/big.bin', Buffer.alloc(1000, 1));
+      fx.s.put('slow/big.bin', Buffer.alloc(1000, 1));
       assert.deepStrictEqual((await r.poll()).sent, [], 'seen once');
       fs.appendFileSync(file('slow/big.bin'), Buffer.alloc(1000, 2));
       assert.deepStrictEqual((await r.poll()).sent, [], 'grew');
@@ -157,7 +142,7 @@ for (const kind of KINDS) {
       await load({ path: '/ren', pattern: '*.csv', events: 'add', download: true });
       const r = recorder();
       await r.poll();
-      s.put('ren/data.csv.part', 'a,b\n1,2\n');
+      fx.s.put('ren/data.csv.part', 'a,b\n1,2\n');
       await r.poll();
       await r.poll();
       fs.renameSync(file('ren/data.csv.part'), file('ren/data.csv'));
@@ -171,8 +156,8 @@ for (const kind of KINDS) {
 
     it('events add,change,unlink: a change and a removal are sent; recursive with a pattern on the relative path', async () => {
       dir('ev/sub');
-      s.put('ev/sub/a.log', 'one');
-      s.put('ev/top.log', 'top');
+      fx.s.put('ev/sub/a.log', 'one');
+      fx.s.put('ev/top.log', 'top');
       await load({ path: '/ev', events: 'add,change,unlink', recursive: true, pattern: 'sub/*.log' });
       const r = recorder();
       await r.poll();
@@ -192,7 +177,7 @@ for (const kind of KINDS) {
       await load({ path: '/mv', download: true, afterEmit: 'move', moveTo: 'done' });
       const r = recorder();
       await r.poll();
-      s.put('mv/job.txt', 'job');
+      fx.s.put('mv/job.txt', 'job');
       await r.poll();
       let p = await r.poll();
       assert.deepStrictEqual(names(p.sent), ['add /mv/job.txt'], 'sent before the move');
@@ -219,7 +204,7 @@ for (const kind of KINDS) {
       await load({ path: '/dl', download: true });
       const r = recorder();
       await r.poll();
-      s.put('dl/locked.bin', 'secret');
+      fx.s.put('dl/locked.bin', 'secret');
       fs.chmodSync(file('dl/locked.bin'), 0o000);
       await r.poll();
       let p = await r.poll();
@@ -244,7 +229,7 @@ for (const kind of KINDS) {
         await load({ path: '/del', events: 'add,change,unlink', afterEmit: 'delete', localFolder: local });
         const r = recorder();
         await r.poll();
-        s.put('del/x.dat', 'xyz');
+        fx.s.put('del/x.dat', 'xyz');
         await r.poll();
         const { sent, errors } = await r.poll();
         assert.deepStrictEqual(errors, []);
@@ -262,8 +247,8 @@ for (const kind of KINDS) {
     it('msg.path switches the watched directory; emitExisting sends what is there', async () => {
       dir('one');
       dir('two');
-      s.put('one/1.txt', '1');
-      s.put('two/2.txt', '2');
+      fx.s.put('one/1.txt', '1');
+      fx.s.put('two/2.txt', '2');
       await load({ path: '/one', emitExisting: true });
       const r = recorder();
       assert.deepStrictEqual(names((await r.poll()).sent), ['add /one/1.txt'], 'start poll + this one');
@@ -291,6 +276,7 @@ describe('ftps-watch: restart and outage (proftpd)', function () {
   let s;
   let root;
   let ctxDir;
+  let caFile;
 
   before(async function () {
     h.requireServer(this, kind, 'explicit');
@@ -314,7 +300,7 @@ describe('ftps-watch: restart and outage (proftpd)', function () {
     };
     helper.settings({ contextStorage: { default: 'memory', memory: { module: 'memory' }, disk: { module: 'localfilesystem', config: { dir: ctxDir, cache: false } } } });
     const creds = { s1: { user: s.user, password: s.password } };
-    const flow = flowFor(s, { path: '/r', store: 'disk' });
+    const flow = flowFor(s, caFile, { path: '/r', store: 'disk' });
     try {
       fs.mkdirSync(path.join(root, 'r'));
       s.own(path.join(root, 'r'));
@@ -338,7 +324,7 @@ describe('ftps-watch: restart and outage (proftpd)', function () {
 
       // the memory store (the default) forgets: the same flow without the store starts over
       await stopKeepingContext();
-      await helper.load(NODES, flowFor(s, { path: '/r', emitExisting: true }), creds);
+      await helper.load(NODES, flowFor(s, caFile, { path: '/r', emitExisting: true }), creds);
       r = recorder();
       assert.deepStrictEqual(names((await r.poll()).sent).sort(), ['add /r/a.txt', 'add /r/b.txt'], 'the control: without the stored state both come again');
     } finally {
@@ -355,7 +341,7 @@ describe('ftps-watch: restart and outage (proftpd)', function () {
     s.own(path.join(root, 'rd'));
     const creds = { s1: { user: s.user, password: s.password } };
     // emitExisting: a node that forgot would send a.txt again
-    const flow = flowFor(s, { path: '/rd', emitExisting: true });
+    const flow = flowFor(s, caFile, { path: '/rd', emitExisting: true });
     s.put('rd/a.txt', 'a');
     await helper.load(NODES, flow, creds);
     try {
@@ -384,7 +370,7 @@ describe('ftps-watch: restart and outage (proftpd)', function () {
   it('polls on its own every interval (no input needed)', async () => {
     fs.mkdirSync(path.join(root, 't'));
     s.own(path.join(root, 't'));
-    const flow = flowFor(s, { path: '/t', interval: 0.1 });
+    const flow = flowFor(s, caFile, { path: '/t', interval: 0.1 });
     await helper.load(NODES, flow, { s1: { user: s.user, password: s.password } });
     try {
       const got = new Promise((resolve, reject) => {
@@ -416,7 +402,7 @@ describe('ftps-watch: restart and outage (proftpd)', function () {
   it('server down: the poll fails (Catch, red status); back on the same port: polling recovers without a redeploy', async () => {
     fs.mkdirSync(path.join(root, 'o'));
     s.own(path.join(root, 'o'));
-    await helper.load(NODES, flowFor(s, { path: '/o' }), { s1: { user: s.user, password: s.password } });
+    await helper.load(NODES, flowFor(s, caFile, { path: '/o' }), { s1: { user: s.user, password: s.password } });
     try {
       const r = recorder();
       await r.poll();

@@ -3,6 +3,7 @@
 // one ftps-server (+ tls-config), the nodes under test wired to a helper
 // node "out", and a Catch node wired to a helper node "caught".
 const path = require('node:path');
+const h = require('../../harness');
 const { helper, core } = require('./red');
 
 const ROOT = path.join(__dirname, '..', '..', '..');
@@ -27,6 +28,37 @@ function flowFor(s, caFile, nodes, serverExtra = {}, tlsExtra = {}) {
     { id: 'c1', z: 'f1', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
     { id: 'caught', z: 'f1', type: 'helper' },
   ];
+}
+
+/**
+ * Mocha hooks for the enclosing describe: a harness server of `kind` in
+ * `mode` started before its tests (skipped when the server or mode is
+ * missing) and stopped after them, the flow unloaded after each test. The
+ * fixture's `s`, `caFile` and `creds` are set once the server is up;
+ * `load(nodes, serverExtra, creds, tlsExtra)` loads flowFor's flow, and
+ * `file(rel)` is a path in the server's root.
+ */
+function useServer(kind, mode) {
+  const fx = {
+    s: null,
+    caFile: '',
+    creds: null,
+    load: (nodes, serverExtra, c = fx.creds, tlsExtra) => helper.load(NODES, flowFor(fx.s, fx.caFile, nodes, serverExtra, tlsExtra), c),
+    file: (rel) => path.join(fx.s.root, rel),
+  };
+  before(async function () {
+    h.requireServer(this, kind, mode);
+    fx.s = await h.startServer(kind, { mode });
+    fx.caFile = (await h.certs()).files.caCert; // s.ca is the PEM text; a tls-config node takes a file path
+    fx.creds = { s1: { user: fx.s.user, password: fx.s.password } };
+  });
+  after(async () => {
+    if (fx.s) await fx.s.stop();
+  });
+  afterEach(async () => {
+    await helper.unload();
+  });
+  return fx;
 }
 
 /** Send msg into node `id`; resolves with the first output, rejects with the Catch node's msg.error (plus code, msg, and caught: true). */
@@ -79,4 +111,4 @@ async function caughtError(p) {
   throw new Error(`expected a Catch, got output ${JSON.stringify(m && m.ftps)}`);
 }
 
-module.exports = { NODES, flowFor, call, collect, caughtError };
+module.exports = { NODES, flowFor, useServer, call, collect, caughtError };
