@@ -1074,14 +1074,15 @@ export class FtpsClient {
     return this.exclusive(async () => {
       if (verb !== 'LIST' && verb !== 'NLST' && verb !== 'MLSD') throw new FtpError(`not a listing command: ${String(verb)}`, { kind: 'input' });
       if (dir !== undefined && dir !== '') assertPath(dir, 'directory');
-      const mem = memorySink();
+      const mem = new MemoryTarget();
       await this.runTransfer({
         command: dir ? `${verb} ${dir}` : verb,
         upload: false,
         type: this.currentType ?? 'binary',
         restAt: 0,
         total: null,
-        open: () => mem.sink,
+        open: () => mem.writable(),
+        target: () => mem,
         signal: opts.signal,
       });
       return mem.data().toString('utf8');
@@ -1350,18 +1351,6 @@ function parseSizeHint(message: string): number | null {
 function parseUniqueName(reply: Reply): string | null {
   const m = /FILE:\s*(.+?)\s*$/im.exec(reply.message) ?? /unique (?:file )?name:?\s*"?([^"\s)]+)"?/i.exec(reply.message);
   return m ? m[1] : null;
-}
-
-/** A Writable that keeps what it is given, for downloads into memory. */
-function memorySink(): { sink: Writable; data: () => Buffer } {
-  const parts: Buffer[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _e, cb) {
-      parts.push(chunk);
-      cb();
-    },
-  });
-  return { sink, data: () => Buffer.concat(parts) };
 }
 
 function* chunks(data: Buffer): Generator<Buffer> {

@@ -164,7 +164,7 @@ export class FileBatches implements ReadTarget {
     this.writing = writeAll(this.fd, job.buf, job.len, job.at, this.path).then(
       () => {
         this.writing = null;
-        if (job.buf.length > 0) this.spares.push(job.buf);
+        this.spares.push(job.buf);
         if (this.fill >= BATCH) this.rotate();
         this.pump();
         this.wake();
