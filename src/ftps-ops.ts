@@ -1,7 +1,7 @@
 /** ftps-ops: delete, rename, mkdir, rmdir, size, exists. */
 import { ActionDef, choice, flagOpt, ftpsInfo, lastReply, readPath, setupAction, typedField, withResult } from './nodes/action';
 import type { Node, NodeAPI } from './nodes/red';
-import { exists, mkdirp, removeTree } from './nodes/remote-fs';
+import { exists, mkdirp, removeTree } from './lib';
 
 interface OpsDef extends ActionDef {
   path?: string;

@@ -8,12 +8,11 @@
 import * as path from 'node:path';
 import { promises as fsp } from 'node:fs';
 import { setMaxListeners } from 'node:events';
-import { assertSafeArgument } from './lib';
+import { assertSafeArgument, mkdirp, remoteDirname } from './lib';
 import type { FtpsClient } from './lib';
 import { ActionDef, choice, ClientJob, flagOpt, FtpsNodeError, inputError, ServerNode, ServerUser, toNodeError } from './nodes/action';
 import { LIST_METHODS, listDir, matches, MsgEntry, relativeTo, toMsgEntry, walk } from './nodes/listing';
 import type { Node, NodeAPI, NodeDone, NodeMessage, NodeSend } from './nodes/red';
-import { mkdirp, remoteDirname } from './nodes/remote-fs';
 import { backoffMs, EVENT_SETS, restoreState, WatchEvent, WatchState } from './nodes/watch-state';
 
 interface WatchDef extends ActionDef {

@@ -25,3 +25,9 @@ export function globMatches(glob: string, relPath: string): boolean {
   const target = glob.includes('/') ? relPath : relPath.slice(relPath.lastIndexOf('/') + 1);
   return minimatch(target, glob, { dot: true });
 }
+
+/** include/exclude as given (one glob or several) → trimmed, non-empty globs. */
+export function asList(v: string | string[] | undefined): string[] {
+  if (v === undefined) return [];
+  return (Array.isArray(v) ? v : [v]).map((s) => String(s).trim()).filter(Boolean);
+}

@@ -2,7 +2,7 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { FtpError } from './errors';
-import { afterPendingIo, fmtSeconds } from './control';
+import { fmtSeconds, ioTimeout } from './io-timer';
 import { tlsError } from './tls-settings';
 
 /** Open a TCP connection; the error says what could not be reached and why. */
@@ -15,12 +15,12 @@ function connected<T extends net.Socket>(sock: T, host: string, port: number, ti
   return new Promise((resolve, reject) => {
     let settled = false;
     // (after a pause of the process, a connection made in time is seen before the timeout counts)
-    const timer = setTimeout(() => afterPendingIo(() => {
+    const timer = ioTimeout(timeoutMs, () => {
       if (settled) return;
       settled = true;
       sock.destroy();
       reject(new FtpError(`timed out after ${fmtSeconds(timeoutMs)} connecting the ${what} to ${host}:${port}`, { kind: 'timeout', code: 421 }));
-    }), timeoutMs);
+    });
     sock.once('connect', () => {
       if (settled) return;
       settled = true;
@@ -68,12 +68,12 @@ function handshakeDone(sock: tls.TLSSocket, timeoutMs: number, where: string): P
   return new Promise((resolve, reject) => {
     let settled = false;
     // (after a pause of the process, a handshake answered in time goes on before the timeout counts)
-    const timer = setTimeout(() => afterPendingIo(() => {
+    const timer = ioTimeout(timeoutMs, () => {
       if (settled) return;
       settled = true;
       sock.destroy();
       reject(new FtpError(`timed out after ${fmtSeconds(timeoutMs)} in the TLS handshake of the ${where}`, { kind: 'timeout', code: 421 }));
-    }), timeoutMs);
+    });
     const onError = (err: Error): void => {
       if (settled) return;
       settled = true;

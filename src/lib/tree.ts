@@ -13,7 +13,8 @@ import * as path from 'node:path';
 import { isFtpError, FtpError } from './errors';
 import { isSelfOrParent, joinPath, parseList, parseMlstReply, parseNlst } from './listing';
 import type { ListEntry } from './listing';
-import { globMatches, isWild, splitWild } from './match';
+import { asList, globMatches, isWild, splitWild } from './match';
+import { isDir } from './remote-fs';
 import type { Reply } from './reply';
 
 export type ListMethod = 'auto' | 'mlsd' | 'list' | 'nlst';
@@ -86,11 +87,6 @@ function nlstGlobRefused(e: unknown): boolean {
 function mlstEnabled(client: ListingClient): boolean {
   if (typeof client.isEnabled === 'function') return client.isEnabled('MLST');
   return client.features?.has('MLST') ?? false;
-}
-
-function asList(v: string | string[] | undefined): string[] {
-  if (v === undefined) return [];
-  return (Array.isArray(v) ? v : [v]).map((s) => String(s).trim()).filter(Boolean);
 }
 
 function aborted(signal: AbortSignal | undefined): void {
@@ -311,19 +307,12 @@ function isAncestorOrSelf(a: string, b: string): boolean {
 }
 
 /** CWD into `p` and back: does the server take it for a directory? */
-async function isDirectory(client: ListingClient, p: string, home: { dir?: string }): Promise<boolean> {
-  if (typeof client.cwd !== 'function' || typeof client.pwd !== 'function') {
+function isDirectory(client: ListingClient, p: string, home: { dir?: string }): Promise<boolean> {
+  const { cwd, pwd } = client;
+  if (typeof cwd !== 'function' || typeof pwd !== 'function') {
     throw new FtpError('followLinks needs a client with cwd() and pwd()', { kind: 'input' });
   }
-  if (home.dir === undefined) home.dir = await client.pwd();
-  try {
-    await client.cwd(p);
-  } catch (e) {
-    if (isFtpError(e) && e.kind === 'reply') return false;
-    throw e;
-  }
-  await client.cwd(home.dir);
-  return true;
+  return isDir({ cwd: (d) => cwd.call(client, d), pwd: () => pwd.call(client) }, p, home);
 }
 
 /** The `unique` fact of a directory, by MLST (pyftpdlib's MLSD sends no cdir line). */

@@ -1,5 +1,5 @@
 /** ftps-put and ftps-xput: what they share (source, options, mkdirs, output). */
-import { resumeNeedsSize } from '../lib';
+import { isRefusal, mkdirp, remoteDirname, resumeNeedsSize } from '../lib';
 import type { FtpsClient, ScratchOptions, TransferOptions, TransferResult, TransferType, UploadSource } from '../lib';
 import {
   ActionDef,
@@ -17,7 +17,6 @@ import {
   withResult,
 } from './action';
 import type { NodeDef, NodeMessage } from './red';
-import { isRefusal, mkdirp, remoteDirname } from './remote-fs';
 
 export interface UploadDef extends ActionDef {
   path?: string;
