@@ -11,7 +11,7 @@ import type { TransferOptions, TransferResult } from './client-options';
 import { FtpError, isFtpError, isRefusal } from './errors';
 import type { Switchable } from './feature-switches';
 import { joinPath } from './listing';
-import { asList, globMatches } from './match';
+import { anyGlobMatches, asList, GlobOptions } from './match';
 import { DirClient, mkdirp } from './remote-fs';
 import type { ListMethod, ListOptions, TreeEntry } from './tree';
 
@@ -50,6 +50,8 @@ export interface TreeTransferOptions {
   followLinks?: boolean;
   /** Copy modification times across (default true; sync relies on it). */
   preserveTimestamp?: boolean;
+  /** Let include and exclude match names starting with a dot (match.ts, default false). */
+  dot?: boolean;
   onProgress?: (p: TreeProgress) => void;
   signal?: AbortSignal;
 }
@@ -162,6 +164,7 @@ export async function downloadTree(client: TreeClient, remoteDir: string, localD
     exclude: opts.exclude,
     signal: opts.signal,
     followLinks: opts.followLinks,
+    dot: opts.dot,
   });
   const result: TreeTransferResult = { transferred: [], unchanged: [], skipped: [], dirsCreated: 0, bytes: 0 };
   await fs.promises.mkdir(localDir, { recursive: true });
@@ -244,7 +247,7 @@ interface LocalItem {
 }
 
 /** Breadth-first walk of a local folder; symlinks are followed, a folder met twice (a loop) is entered once. */
-async function walkLocal(root: string, depth: number, include: string[], exclude: string[], signal?: AbortSignal): Promise<{ items: LocalItem[]; skipped: string[] }> {
+async function walkLocal(root: string, depth: number, include: string[], exclude: string[], glob: GlobOptions, signal?: AbortSignal): Promise<{ items: LocalItem[]; skipped: string[] }> {
   const items: LocalItem[] = [];
   const skipped: string[] = [];
   const rootStat = await fs.promises.stat(root).catch((e: Error) => {
@@ -259,7 +262,7 @@ async function walkLocal(root: string, depth: number, include: string[], exclude
     const names = (await fs.promises.readdir(here.full)).sort();
     for (const name of names) {
       const rel = here.rel ? `${here.rel}/${name}` : name;
-      if (exclude.some((g) => globMatches(g, rel))) continue;
+      if (anyGlobMatches(exclude, rel, glob)) continue;
       const full = path.join(here.full, name);
       const st = await statOrNull(full);
       if (!st || (!st.isFile() && !st.isDirectory())) {
@@ -274,11 +277,11 @@ async function walkLocal(root: string, depth: number, include: string[], exclude
           skipped.push(rel);
           continue;
         }
-        if (include.length === 0 || include.some((g) => globMatches(g, rel))) items.push({ rel, full, dir: true, stat: st });
+        if (include.length === 0 || anyGlobMatches(include, rel, glob)) items.push({ rel, full, dir: true, stat: st });
         if (here.depth < depth) queue.push({ full, rel, depth: here.depth + 1 });
         continue;
       }
-      if (include.length === 0 || include.some((g) => globMatches(g, rel))) items.push({ rel, full, dir: false, stat: st });
+      if (include.length === 0 || anyGlobMatches(include, rel, glob)) items.push({ rel, full, dir: false, stat: st });
     }
   }
   return { items, skipped };
@@ -286,13 +289,13 @@ async function walkLocal(root: string, depth: number, include: string[], exclude
 
 export async function uploadTree(client: TreeClient, localDir: string, remoteDir: string, opts: TreeTransferOptions = {}): Promise<TreeTransferResult> {
   const depth = Math.max(0, opts.depth ?? Infinity);
-  const { items, skipped } = await walkLocal(localDir, depth, asList(opts.include), asList(opts.exclude), opts.signal);
+  const { items, skipped } = await walkLocal(localDir, depth, asList(opts.include), asList(opts.exclude), { dot: opts.dot }, opts.signal);
   const result: TreeTransferResult = { transferred: [], unchanged: [], skipped, dirsCreated: 0, bytes: 0 };
   result.dirsCreated += await mkdirp(client, remoteDir);
   // what is there already: directories need no MKD, files may need no STOR
   const there = new Map<string, TreeEntry>();
   try {
-    for (const e of await client.list(remoteDir, { method: opts.method, recursive: true, depth: opts.depth, exclude: opts.exclude, signal: opts.signal })) there.set(e.rel, e);
+    for (const e of await client.list(remoteDir, { method: opts.method, recursive: true, depth: opts.depth, exclude: opts.exclude, dot: opts.dot, signal: opts.signal })) there.set(e.rel, e);
   } catch (e) {
     if (!isRefusal(e) && !(isFtpError(e) && e.code === 450)) throw e;
   }

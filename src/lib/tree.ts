@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { isFtpError, FtpError } from './errors';
 import { isSelfOrParent, joinPath, parseList, parseMlstReply, parseNlst } from './listing';
 import type { ListEntry } from './listing';
-import { asList, globMatches, isWild, splitWild } from './match';
+import { anyGlobMatches, asList, globMatches, isWild, splitWild } from './match';
 import { isDir } from './remote-fs';
 import type { Reply } from './reply';
 
@@ -61,6 +61,8 @@ export interface ListOptions {
    * leads back to a directory above it or already walked is marked `loop`.
    */
   followLinks?: boolean;
+  /** Let pattern, include and exclude match names starting with a dot (match.ts, default false). */
+  dot?: boolean;
 }
 
 export interface TreeEntry extends ListEntry {
@@ -198,6 +200,7 @@ export async function list(client: ListingClient, dir = '', opts: ListOptions = 
   const include = asList(opts.include);
   const exclude = asList(opts.exclude);
   const maxEntries = opts.maxEntries ?? 1_000_000;
+  const glob = { dot: opts.dot === true };
   const signal = opts.signal;
   const st: MethodState = { method, mlsdRefused: false, listRefused: false };
   let localPattern = plan.localPattern;
@@ -239,7 +242,7 @@ export async function list(client: ListingClient, dir = '', opts: ListOptions = 
     first = false;
     for (const entry of one.entries) {
       const rel = hereRel ? `${hereRel}/${entry.name}` : entry.name;
-      const excluded = exclude.some((g) => globMatches(g, rel));
+      const excluded = anyGlobMatches(exclude, rel, glob);
       if (excluded) continue;
       const t: TreeEntry = { ...entry, rel, depth };
       let enter = recursive && entry.type === 'dir' && depth < maxDepth;
@@ -269,7 +272,7 @@ export async function list(client: ListingClient, dir = '', opts: ListOptions = 
           t.linkTo = 'file';
         }
       }
-      const shown = (include.length === 0 || include.some((g) => globMatches(g, rel))) && (localPattern === '' || globMatches(localPattern, recursive ? rel : entry.name));
+      const shown = (include.length === 0 || anyGlobMatches(include, rel, glob)) && globMatches(localPattern, recursive ? rel : entry.name, glob);
       if (shown) {
         out.push(t);
         if (out.length > maxEntries) throw new FtpError(`more than ${maxEntries} entries below ${plan.dir || 'the current directory'}`, { kind: 'input' });

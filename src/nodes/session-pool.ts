@@ -20,6 +20,7 @@
  */
 
 import { setMaxListeners } from 'node:events';
+import { isConnectionLost } from '../lib';
 
 /** What the pool needs from a client: FtpsClient satisfies it. */
 export interface PoolClient {
@@ -109,21 +110,18 @@ export class PoolClosedError extends Error {
   }
 }
 
-const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE', 'ERR_SOCKET_CLOSED']);
-
 /**
  * Did this failure come from a session the server dropped? True when the
  * client says it is no longer connected, or the error (or its cause) is of
- * kind 'closed', carries reply code 421, or is a connection reset.
+ * kind 'closed', carries reply code 421, or is a lost connection.
  */
 export function isDeadSession(err: unknown, client: PoolClient): boolean {
-  if (!client.connected) return true;
+  if (!client.connected || isConnectionLost(err)) return true;
   let e: unknown = err;
   for (let depth = 0; e && typeof e === 'object' && depth < 5; depth += 1) {
     const x = e as { kind?: unknown; code?: unknown; cause?: unknown };
     if (x.kind === 'closed') return true;
     if (x.code === 421) return true;
-    if (typeof x.code === 'string' && RESET_CODES.has(x.code)) return true;
     e = x.cause;
   }
   return false;

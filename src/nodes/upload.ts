@@ -1,21 +1,11 @@
 /** ftps-put and ftps-xput: what they share (source, options, mkdirs, output). */
 import { isRefusal, mkdirp, remoteDirname, resumeNeedsSize } from '../lib';
 import type { FtpsClient, ScratchOptions, TransferOptions, TransferResult, TransferType, UploadSource } from '../lib';
-import {
-  ActionDef,
-  ActionIO,
-  choice,
-  flagOpt,
-  ftpsInfo,
-  inputError,
-  Outcome,
-  optionalFlag,
-  readPath,
-  transferSummary,
-  transferTypeOf,
-  typedField,
-  withResult,
-} from './action';
+import type { ActionDef, ActionIO, Outcome } from './action';
+import { inputError } from './node-error';
+import { choice, flag, optionalFlag, transferTypeOf } from './options';
+import { ftpsInfo, transferSummary, withResult } from './result';
+import { readPath, typedField } from './typed-input';
 import type { NodeDef, NodeMessage } from './red';
 
 export interface UploadDef extends ActionDef {
@@ -75,10 +65,10 @@ export function uploadHandler(def: UploadDef, xput: boolean): (msg: NodeMessage,
   const localField = typedField(nodeDef, 'localFilename', 'localFilename', 'msg');
   const fromFile = def.source === 'file';
   const mode: UploadMode = xput ? 'overwrite' : choice<UploadMode>(def.mode, ['overwrite', 'append', 'unique'], 'overwrite');
-  const resume = !xput && mode !== 'unique' && flagOpt(def.resume, false);
+  const resume = !xput && mode !== 'unique' && flag(def.resume, false);
   const nodeType = choice<TransferType>(def.transferType, ['binary', 'ascii'], 'binary');
   const preserveTimestamp = optionalFlag(def.preserveTimestamp);
-  const mkdirs = flagOpt(def.mkdirs, false);
+  const mkdirs = flag(def.mkdirs, false);
   const scratch: ScratchOptions = {};
   if (xput) {
     scratch.prefix = def.prefix === undefined || def.prefix === null ? '_tmp.' : String(def.prefix);

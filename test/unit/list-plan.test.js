@@ -39,9 +39,10 @@ describe('listing plan (Kermit rules)', () => {
 });
 
 describe('matching rules', () => {
-  it('a glob without "/" matches the name at any depth; with "/" the whole relative path; dot files included', () => {
+  it('a glob without "/" matches the name at any depth; with "/" the whole relative path; dot files with dot on', () => {
     assert.ok(globMatches('*.txt', 'a/b/c.txt'));
-    assert.ok(globMatches('*.txt', '.hidden.txt'));
+    assert.ok(!globMatches('*.txt', '.hidden.txt'));
+    assert.ok(globMatches('*.txt', '.hidden.txt', { dot: true }));
     assert.ok(!globMatches('a/*.txt', 'a/b/c.txt'));
     assert.ok(globMatches('a/**/*.txt', 'a/b/c.txt'));
     assert.ok(globMatches('', 'anything'));
