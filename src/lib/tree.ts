@@ -21,16 +21,18 @@ export type ListMethod = 'auto' | 'mlsd' | 'list' | 'nlst';
 export const LIST_METHODS: readonly ListMethod[] = ['auto', 'mlsd', 'list', 'nlst'];
 export type ListVerb = 'MLSD' | 'LIST' | 'NLST';
 
-/** What list() needs from a client (FtpsClient has it all; the extras are optional). */
+/** What list() needs from a client (FtpsClient has it all). */
 export interface ListingClient {
   listRaw(verb: ListVerb, dir?: string, opts?: { signal?: AbortSignal }): Promise<string>;
-  readonly features?: ReadonlyMap<string, string> | null;
-  isEnabled?(name: 'MLST'): boolean;
-  markUnsupported?(name: 'MLST'): void;
-  quot?(line: string): Promise<Reply>;
+  /** Is MLST (MLSD) to be used on the client's own initiative? */
+  isEnabled(name: 'MLST'): boolean;
+  /** An implicit MLSD was refused: not tried again on this session. */
+  markUnsupported(name: 'MLST'): void;
+  /** MLST of one directory, for its `unique` fact. */
+  quot(line: string): Promise<Reply>;
   /** followLinks asks the server whether a link leads to a directory by changing into it and back. */
-  cwd?(dir: string): Promise<unknown>;
-  pwd?(): Promise<string>;
+  cwd(dir: string): Promise<unknown>;
+  pwd(): Promise<string>;
 }
 
 export interface ListOptions {
@@ -86,11 +88,6 @@ function nlstGlobRefused(e: unknown): boolean {
   return isFtpError(e) && e.kind === 'reply' && (e.code === 450 || e.code === 550 || e.code === 501);
 }
 
-function mlstEnabled(client: ListingClient): boolean {
-  if (typeof client.isEnabled === 'function') return client.isEnabled('MLST');
-  return client.features?.has('MLST') ?? false;
-}
-
 function aborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new FtpError('listing aborted', { kind: 'aborted' });
 }
@@ -123,7 +120,7 @@ async function listOnce(client: ListingClient, dir: string, st: MethodState, nls
     }
     return { entries: parseNlst(await client.listRaw('NLST', arg, { signal }), dir), verb: 'NLST', self: null };
   }
-  const useMlsd = st.method === 'mlsd' || (st.method === 'auto' && !st.mlsdRefused && mlstEnabled(client));
+  const useMlsd = st.method === 'mlsd' || (st.method === 'auto' && !st.mlsdRefused && client.isEnabled('MLST'));
   if (useMlsd) {
     try {
       const all = parseList(await client.listRaw('MLSD', arg, { signal }), dir, { keepDotEntries: true });
@@ -132,7 +129,7 @@ async function listOnce(client: ListingClient, dir: string, st: MethodState, nls
     } catch (e) {
       if (st.method !== 'auto' || !notSupported(e)) throw e;
       st.mlsdRefused = true;
-      client.markUnsupported?.('MLST');
+      client.markUnsupported('MLST');
     }
   }
   try {
@@ -264,7 +261,7 @@ export async function list(client: ListingClient, dir = '', opts: ListOptions = 
         const target = entry.target !== undefined ? resolveTarget(here, entry.target) : null;
         if (target !== null && (seenPaths.has(target) || isAncestorOrSelf(target, here))) {
           t.loop = true;
-        } else if (await isDirectory(client, entry.path, home)) {
+        } else if (await isDir(client, entry.path, home)) {
           t.linkTo = 'dir';
           enter = !seenPaths.has(entry.path);
           if (target !== null) seenPaths.add(target);
@@ -309,18 +306,8 @@ function isAncestorOrSelf(a: string, b: string): boolean {
   return nb.startsWith(`${na}/`);
 }
 
-/** CWD into `p` and back: does the server take it for a directory? */
-function isDirectory(client: ListingClient, p: string, home: { dir?: string }): Promise<boolean> {
-  const { cwd, pwd } = client;
-  if (typeof cwd !== 'function' || typeof pwd !== 'function') {
-    throw new FtpError('followLinks needs a client with cwd() and pwd()', { kind: 'input' });
-  }
-  return isDir({ cwd: (d) => cwd.call(client, d), pwd: () => pwd.call(client) }, p, home);
-}
-
 /** The `unique` fact of a directory, by MLST (pyftpdlib's MLSD sends no cdir line). */
 async function uniqueOf(client: ListingClient, dir: string): Promise<string | undefined> {
-  if (typeof client.quot !== 'function') return undefined;
   try {
     const r = await client.quot(dir ? `MLST ${dir}` : 'MLST');
     if (r.code !== 250) return undefined;

@@ -26,11 +26,11 @@ import { isConnectionLost } from '../lib';
 export interface PoolClient {
   readonly connected: boolean;
   /** A reply no command asked for is waiting (an idle 421 without a close): the session is out of step. */
-  readonly hasStrayReply?: boolean;
+  readonly hasStrayReply: boolean;
   /** Remote scratch files a failed upload could not delete (the session was lost): the pool deletes them on a later session. */
-  readonly leftovers?: string[];
+  readonly leftovers: string[];
   /** DELE, for the leftovers. */
-  delete?(path: string): Promise<unknown>;
+  delete(path: string): Promise<unknown>;
   quit(): Promise<void>;
   close(): void;
 }
@@ -421,13 +421,12 @@ export class SessionPool<C extends PoolClient> {
   }
 
   private adoptLeftovers(c: C): void {
-    if (c.leftovers && c.leftovers.length > 0) this.orphans.push(...c.leftovers.splice(0));
+    if (c.leftovers.length > 0) this.orphans.push(...c.leftovers.splice(0));
   }
 
   /** Delete what lost sessions left behind; a name the server refuses (gone already) is dropped, one the session dies on is kept. */
   private async sweepOrphans(c: C): Promise<void> {
     this.adoptLeftovers(c);
-    if (!c.delete) return;
     while (this.orphans.length > 0 && c.connected) {
       const name = this.orphans.shift() as string;
       try {

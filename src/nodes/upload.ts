@@ -47,8 +47,7 @@ export function payloadBytes(payload: unknown): Buffer {
  * refusal) fails the message, as the client's offset -1 does.
  */
 async function remoteSizeOrZero(client: FtpsClient, remote: string): Promise<number> {
-  // the node tests' scripted stand-ins have no switches
-  const why = typeof client.whyDisabled === 'function' ? client.whyDisabled('SIZE') : null;
+  const why = client.whyDisabled('SIZE');
   if (why !== null) throw inputError(resumeNeedsSize(remote, why));
   try {
     return await client.size(remote);

@@ -7,6 +7,7 @@ const net = require('node:net');
 const path = require('node:path');
 const { Writable } = require('node:stream');
 const { helper } = require('./support/red');
+const { FakeClient } = require('../support/fake-client');
 
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -227,18 +228,11 @@ const MLSD = [
   '',
 ].join('\r\n');
 
-class ScriptedClient {
+class ScriptedClient extends FakeClient {
   constructor(world) {
+    super();
     this.world = world;
-    this.connected = true;
     this.features = new Map([['MLST', 'type*;size*;modify*;']]);
-    this.lastReply = null;
-  }
-  async quit() {
-    this.connected = false;
-  }
-  close() {
-    this.connected = false;
   }
   async quot(line) {
     await delay(Math.floor(Math.random() * 8));
