@@ -68,6 +68,12 @@ export class DataChannel {
     this.protect = false;
   }
 
+  /**
+   * A data connection for `command`: EPSV to the control connection's peer
+   * unless it failed before on this session (then PASV from now on, unless
+   * EPSV is forced), PASV's host checked by choosePassiveHost; PRET first
+   * when configured. `connect` dials (a reading connection for direct downloads).
+   */
   private async openDataSocket(command: string, connect?: (host: string, port: number) => Promise<net.Socket>): Promise<net.Socket> {
     const c = this.s.requireControl();
     const dial = connect ?? ((host: string, port: number) => connectTcp(host, port, this.s.dataConnectMs, 'data connection'));
