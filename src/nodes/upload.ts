@@ -57,7 +57,7 @@ async function remoteSizeOrZero(client: FtpsClient, remote: string): Promise<num
   }
 }
 
-/** Build the input handler of ftps-put (`scratch` undefined) or ftps-xput. */
+/** Build the input handler of ftps-put, or of ftps-xput when `xput` (scratch name, then rename). */
 export function uploadHandler(def: UploadDef, xput: boolean): (msg: NodeMessage, io: ActionIO) => Promise<Outcome> {
   const nodeDef = def as NodeDef;
   const pathField = typedField(nodeDef, 'path', 'filename', 'msg');
