@@ -188,7 +188,7 @@ export class FtpsClient {
           });
         }
         const plain = control.release();
-        control.replaceStream(await this.secure.secureControl(plain as net.Socket));
+        control.replaceStream(await this.secure.secureControl(plain as net.Socket, true));
       }
       return welcome;
     } catch (e) {

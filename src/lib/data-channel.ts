@@ -54,6 +54,12 @@ export class DataChannel {
   epsvAll = false;
   /** PROT P: data connections are TLS. */
   protect = false;
+  /**
+   * The server reset a data connection whose TLS handshake began before its
+   * 1xx reply (pyftpdlib may, when the ClientHello overtakes the command):
+   * on this session the handshake waits for the 1xx from now on.
+   */
+  private tlsAfterPreliminary = false;
   private readBuf: Buffer | null = null;
 
   constructor(
@@ -66,6 +72,7 @@ export class DataChannel {
     this.epsvBroken = false;
     this.epsvAll = false;
     this.protect = false;
+    this.tlsAfterPreliminary = false;
   }
 
   /**
@@ -74,14 +81,32 @@ export class DataChannel {
    * EPSV is forced), PASV's host checked by choosePassiveHost; PRET first
    * when configured. `connect` dials (a reading connection for direct downloads).
    */
-  private async openDataSocket(command: string, connect?: (host: string, port: number) => Promise<net.Socket>): Promise<net.Socket> {
+  private async openDataSocket(command: string, connect?: (host: string, port: number) => Promise<net.Socket>, owed?: OwedTransfer): Promise<net.Socket> {
     const c = this.s.requireControl();
     const dial = connect ?? ((host: string, port: number) => connectTcp(host, port, this.s.dataConnectMs, 'data connection'));
-    if (this.s.options.pret) await this.s.expect(`PRET ${command}`, 2);
+    // A transfer owed by the server already has a read waiting for its next reply: the first request's reply arrives there.
+    let pending = owed?.finalP;
+    const ask = async (line: string): Promise<Reply> => {
+      if (!pending) return c.request(line);
+      const waiting = pending;
+      pending = undefined;
+      c.send(line);
+      const r = await waiting;
+      if (r.code !== 227 && r.code !== 229 && r.code < 500) {
+        // the owed transfer's own end (425, 426, 226) came first: the request's reply follows it
+        await c.read();
+        throw r.code >= 300 ? replyError(r, command) : new FtpError(`${command}: the server ended the transfer without a data connection (${r.code} ${r.message})`, { kind: 'data', code: 426, command });
+      }
+      return r;
+    };
+    if (this.s.options.pret) {
+      const r = await ask(`PRET ${command}`);
+      if (r.code < 200 || r.code >= 300) throw replyError(r, 'PRET');
+    }
     const mode = this.s.options.epsv ?? 'auto';
     const tryEpsv = this.epsvAll || (mode !== 'never' && !this.epsvBroken);
     if (tryEpsv) {
-      const r = await c.request('EPSV');
+      const r = await ask('EPSV');
       if (r.code === 229) {
         const port = parseEpsv(r);
         this.s.log.detail(`data connection to ${this.s.peer}:${port} (EPSV)`);
@@ -101,7 +126,8 @@ export class DataChannel {
     }
     // PRET announces the transfer for the data connection about to be asked for, so it precedes PASV after an EPSV fallback too
     if (this.s.options.pret && tryEpsv) await this.s.expect(`PRET ${command}`, 2);
-    const r = await this.s.expect('PASV', [227]);
+    const r = await ask('PASV');
+    if (r.code !== 227) throw replyError(r, 'PASV');
     const announced = parsePasv(r);
     const choice = choosePassiveHost(announced.host, this.s.peer, this.s.peer, this.s.options.pasvHost, this.s.options.allowForeignDataHost === true);
     if (choice.note) this.s.log.info(choice.note);
@@ -182,11 +208,35 @@ export class DataChannel {
    * and the final reply has arrived, in whichever order they come.
    */
   async run(spec: TransferSpec): Promise<TransferOutcome> {
+    try {
+      return await this.runOnce(spec);
+    } catch (e) {
+      if (!(e instanceof EarlyTlsReset)) throw e;
+      this.tlsAfterPreliminary = true;
+      this.s.log.info(`the server reset the data connection whose TLS handshake began before its 1xx reply (${e.reset.message}); waiting for the 1xx from now on`);
+      // no byte moved: a refused transfer is safe to repeat; one the server
+      // accepted (its 1xx came) waits for a new data connection (pyftpdlib keeps
+      // the transfer queued for the next one; ABOR would not clear that queue)
+      return this.runOnce(spec, e.owed);
+    }
+  }
+
+  /**
+   * Data TLS timing: the command goes first, and the handshake starts at once,
+   * without waiting for the 1xx. Some servers (ftp-srv) send their 150 only
+   * after the data connection is secured, so waiting for it deadlocks; others
+   * (pyftpdlib) reset a data connection whose ClientHello arrives before the
+   * command, which sending the command first avoids, nearly always. When such
+   * a reset still happens, EarlyTlsReset has run() finish the transfer on a new
+   * data connection and wait for the 1xx on this session from then on.
+   * `owed`: the command was sent and answered with a 1xx already.
+   */
+  private async runOnce(spec: TransferSpec, owed?: OwedTransfer): Promise<TransferOutcome> {
     const c = this.s.requireControl();
     if (spec.signal?.aborted) throw new FtpError(`${spec.command}: transfer aborted`, { kind: 'aborted', command: spec.command });
     const started = Date.now();
     await this.s.ensureType(spec.type);
-    if (spec.restAt > 0) await this.s.expect(`REST ${spec.restAt}`, [350]);
+    if (spec.restAt > 0 && !owed) await this.s.expect(`REST ${spec.restAt}`, [350]);
     let bytes = 0;
     let total: number | null = spec.total;
     const count = (n: number): void => {
@@ -196,20 +246,32 @@ export class DataChannel {
     const target = this.directTarget(spec);
     const held: { secure?: ReadingConnection['secure'] } = {};
     const into = target ? this.readInto(target, count, () => stream) : undefined;
-    const raw = await this.openDataSocket(spec.command, into ? this.readingDialer(into, held) : undefined);
+    const raw = await this.openDataSocket(spec.command, into ? this.readingDialer(into, held) : undefined, owed);
     raw.on('error', noop);
     const ended = target ? this.watchEnd(raw) : null;
     let stream: net.Socket = raw;
     let first: Reply;
+    // (the server that owes a transfer has its command: the handshake may start at once)
+    const early = this.protect && (!this.tlsAfterPreliminary || owed !== undefined);
+    let secured: Promise<net.Socket> | null = null;
+    const earlyTls: { error?: Error } = {};
     try {
-      c.send(spec.command);
-      first = await c.read();
+      if (!owed) c.send(spec.command);
+      const firstP = owed ? Promise.resolve(owed.first) : c.read();
+      if (early) {
+        secured = this.secure.secureData(raw, held.secure);
+        secured.catch((e: Error) => {
+          earlyTls.error = e;
+        });
+      }
+      first = await firstP;
     } catch (e) {
       raw.destroy();
       throw e;
     }
     if (first.code >= 300 || first.code < 100) {
       raw.destroy();
+      if (earlyTls.error && isResetDuringHandshake(earlyTls.error)) throw new EarlyTlsReset(earlyTls.error);
       throw replyError(first, spec.command);
     }
     const finalP: Promise<Reply> = first.code >= 200 ? Promise.resolve(first) : c.read('the reply at the end of the transfer', 0);
@@ -230,7 +292,7 @@ export class DataChannel {
     spec.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       if (this.protect) {
-        stream = await this.secure.secureData(raw, held.secure);
+        stream = await (secured ?? this.secure.secureData(raw, held.secure));
         // a reset after pipeline() let go (an upload waiting for the close) must not crash the process;
         // the final reply tells what the server got
         stream.on('error', noop);
@@ -269,6 +331,11 @@ export class DataChannel {
     } catch (err) {
       spec.signal?.removeEventListener('abort', onAbort);
       if (target) await target.abandon();
+      if (early && !owed && !aborted && bytes === 0 && first.code < 200 && earlyTls.error && isResetDuringHandshake(earlyTls.error)) {
+        stream.destroy();
+        raw.destroy();
+        throw new EarlyTlsReset(earlyTls.error, { first, finalP });
+      }
       throw await this.afterDataFailure(err, finalP, spec.command, stream, raw, aborted);
     }
     spec.signal?.removeEventListener('abort', onAbort);
@@ -329,6 +396,29 @@ export class DataChannel {
     if (isFtpError(err)) return err;
     return new FtpError(`${command}: data connection failed: ${e?.message ?? String(err)}`, { kind: 'data', code: reply?.code ?? 0, serverMessage: reply?.message ?? '', command, cause: err });
   }
+}
+
+/** A data connection reset in its TLS handshake begun before the 1xx: run() repeats the transfer in the waiting order. */
+class EarlyTlsReset extends Error {
+  constructor(
+    readonly reset: Error,
+    readonly owed?: OwedTransfer,
+  ) {
+    super(reset.message);
+  }
+}
+
+/** A transfer the server accepted (its 1xx) whose data connection it reset: it waits for another one. */
+interface OwedTransfer {
+  first: Reply;
+  finalP: Promise<Reply>;
+}
+
+/** A reset or close in the handshake (not a certificate or protocol problem, which the other order would not cure). */
+function isResetDuringHandshake(e: Error): boolean {
+  const cause = (e as { cause?: unknown }).cause;
+  const code = cause instanceof Error ? (cause as NodeJS.ErrnoException).code : undefined;
+  return code === 'ECONNRESET' || code === 'EPIPE';
 }
 
 /** "150 Opening BINARY mode data connection for x (1234 bytes)." */

@@ -14,6 +14,20 @@ import { ReadingConnection, startTls } from './sockets';
 import { TlsSessionStore } from './tls-sessions';
 import { baseTlsOptions } from './tls-settings';
 
+/**
+ * OpenSSL's "wrong version number": the server's first bytes after 234 were
+ * no TLS record. ftp-srv sometimes (a race, a few percent of logins) reads
+ * the ClientHello as a command and answers it in clear text; a new
+ * connection usually works.
+ */
+function answeredInClear(e: unknown): boolean {
+  for (let depth = 0; e instanceof Error && depth < 3; depth += 1) {
+    if ((e as NodeJS.ErrnoException).code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number/i.test(e.message)) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 export class SecureChannel {
   private readonly tlsBase: tls.ConnectionOptions;
   private tlsContext: tls.SecureContext | null | undefined;
@@ -40,8 +54,8 @@ export class SecureChannel {
     this.cccTap = null;
   }
 
-  /** TLS over the control connection (implicit mode at once, explicit mode after AUTH TLS). */
-  async secureControl(raw: net.Socket): Promise<tls.TLSSocket> {
+  /** TLS over the control connection (implicit mode at once, explicit mode after AUTH TLS: `afterAuth`). */
+  async secureControl(raw: net.Socket, afterAuth = false): Promise<tls.TLSSocket> {
     const ccc = this.s.options.ccc === true;
     // Only a CCC session needs the TCP socket back later; the others let TLS own it.
     let under: Duplex = raw;
@@ -59,7 +73,7 @@ export class SecureChannel {
       return sock;
     } catch (e) {
       raw.destroy();
-      throw e;
+      throw afterAuth && answeredInClear(e) ? new FtpError('the server was not ready for TLS after 234; try again', { kind: 'closed', code: 421, command: 'AUTH TLS', cause: e }) : e;
     }
   }
 

@@ -29,11 +29,16 @@ const PASV_COUNT = 100;           // passive ports per server instance (Pure-FTP
 const READY_TIMEOUT_MS = 30000;   // a deadline only: a start takes well under a second on an idle machine
 
 const KINDS = ['vsftpd', 'proftpd', 'pureftpd', 'pyftpdlib'];
+// Servers started on request only (not in the loops over KINDS): ftp-srv (npm) is too flaky to be a reference peer.
+const EXTRA_KINDS = ['ftpsrv'];
+const ALL_KINDS = [...KINDS, ...EXTRA_KINDS];
+const FTPSRV_SERVER = path.join(__dirname, 'ftpsrv_server.js');
 const MODES = {
   vsftpd: ['explicit', 'implicit', 'clear'],
   proftpd: ['explicit', 'implicit', 'clear'],
   pureftpd: ['explicit', 'clear'],     // Debian's build has no implicit TLS (compile-time option)
   pyftpdlib: ['explicit', 'implicit', 'clear'],
+  ftpsrv: ['explicit', 'clear'],       // its implicit mode is ftps:// (not set up here)
 };
 
 // What each server does, as observed with the Debian 12 packages and the
@@ -72,6 +77,13 @@ const CAPS = {
     protC: true, ccc: false, mlsd: true, mfmt: true, mdtmWrite: false, siteUtime: false,
     helpDisable: true, helpListsCommands: true, pasvAddress: true, fileOwner: 'root', clientCert: false,
   },
+  // ftp-srv 4.6: data TLS always on after AUTH TLS (PROT ignored), 150 only after the data handshake,
+  // no MLSD/MLST/MFMT/HELP list, PASV/EPSV only from the control peer's address
+  ftpsrv: {
+    version: '4.6.3', tls13: true, sessionReuseRequired: false, tls13Resumption: false,
+    protC: false, ccc: false, mlsd: false, mfmt: false, mdtmWrite: false, siteUtime: false,
+    helpDisable: false, helpListsCommands: false, pasvAddress: false, fileOwner: 'root', clientCert: false,
+  },
 };
 
 // ---------------------------------------------------------------------------
@@ -94,7 +106,12 @@ function bins(kind) {
     }
     case 'pureftpd': return { pureftpd: findFile('usr/sbin/pure-ftpd'), purepw: findFile('usr/bin/pure-pw') };
     case 'pyftpdlib': return { python: fs.existsSync(PYTHON) ? PYTHON : null, script: PY_SERVER };
-    default: throw new Error(`unknown server kind '${kind}' (one of ${KINDS.join(', ')})`);
+    case 'ftpsrv': {
+      let pkg = null;
+      try { pkg = require.resolve('ftp-srv', { paths: [REPO] }); } catch (e) { /* not installed */ }
+      return { 'ftp-srv': pkg };
+    }
+    default: throw new Error(`unknown server kind '${kind}' (one of ${ALL_KINDS.join(', ')})`);
   }
 }
 
@@ -113,6 +130,7 @@ function unavailableReason(kind) {
   const missing = Object.entries(b).filter(([, v]) => !v).map(([k]) => k);
   if (missing.length) reason = `missing ${missing.join(', ')}`;
   else if (!hasOpenssl()) reason = 'openssl CLI missing';
+  else if (kind === 'ftpsrv') { /* runs under this Node.js */ }
   else if (kind === 'pyftpdlib') {
     const r = spawnSync(PYTHON, ['-c', 'import pyftpdlib, OpenSSL'], { encoding: 'utf8' });
     if (r.status !== 0) reason = `${PYTHON} cannot import pyftpdlib/OpenSSL: ${(r.stderr || '').trim().split('\n').pop()}`;
@@ -319,7 +337,7 @@ function sweepStale() {
   let names = [];
   try { names = fs.readdirSync(tmp); } catch (e) { return; }
   for (const n of names) {
-    if (!/^ftps-(vsftpd|proftpd|pureftpd|pyftpdlib|certs)-/.test(n)) continue;
+    if (!/^ftps-(vsftpd|proftpd|pureftpd|pyftpdlib|ftpsrv|certs)-/.test(n)) continue;
     const d = path.join(tmp, n);
     try {
       if (Date.now() - fs.statSync(d).mtimeMs < 60000) continue;
@@ -694,6 +712,7 @@ function configPyftpdlib(ctx) {
     host: '127.0.0.1', port: ctx.port, mode, user: USER, password: PASSWORD, root: ctx.root,
     pasvMin: ctx.pasvMin, pasvMax: ctx.pasvMax, pasvAddress: opts.pasvAddress || null,
     requireTls: !!opts.requireTls, helpDisabled: !!opts.helpDisabled, tls13: opts.tls13 !== false,
+    dropCommands: opts.dropCommands || [], transferCommandDelay: opts.transferCommandDelay || 0, debug: !!process.env.PYFTPD_DEBUG,
   };
   if (mode !== 'clear') {
     const pair = serverPair(ctx.certs, opts.cert);
@@ -704,7 +723,22 @@ function configPyftpdlib(ctx) {
   return { cmd: PYTHON, args: ['-u', PY_SERVER, cfgFile], logFiles: [] };
 }
 
-const CONFIG = { vsftpd: configVsftpd, proftpd: configProftpd, pureftpd: configPureftpd, pyftpdlib: configPyftpdlib };
+function configFtpsrv(ctx) {
+  const { dir, opts, mode } = ctx;
+  const cfg = {
+    port: ctx.port, mode, user: USER, password: PASSWORD, root: ctx.root,
+    pasvMin: ctx.pasvMin, pasvMax: ctx.pasvMax, tls13: opts.tls13 !== false,
+  };
+  if (mode !== 'clear') {
+    const pair = serverPair(ctx.certs, opts.cert);
+    cfg.certfile = pair.cert;
+    cfg.keyfile = pair.key;
+  }
+  const cfgFile = write(dir, 'ftpsrv.json', JSON.stringify(cfg, null, 2));
+  return { cmd: process.execPath, args: [FTPSRV_SERVER, cfgFile], logFiles: [] };
+}
+
+const CONFIG = { vsftpd: configVsftpd, proftpd: configProftpd, pureftpd: configPureftpd, pyftpdlib: configPyftpdlib, ftpsrv: configFtpsrv };
 
 /**
  * Start a server. opts: { mode, cert, requireTls, pasvAddress, helpDisabled, root, tls13, clientCert, port, idleTimeout } (see README.md).
@@ -713,7 +747,7 @@ const CONFIG = { vsftpd: configVsftpd, proftpd: configProftpd, pureftpd: configP
 async function startServer(kind, opts = {}) {
   opts = { mode: 'explicit', cert: 'ca', requireTls: false, helpDisabled: false, tls13: true, clientCert: false, ...opts };
   const mode = opts.mode;
-  if (!KINDS.includes(kind)) throw new Error(`unknown server kind '${kind}' (one of ${KINDS.join(', ')})`);
+  if (!ALL_KINDS.includes(kind)) throw new Error(`unknown server kind '${kind}' (one of ${ALL_KINDS.join(', ')})`);
   if (!MODES[kind].includes(mode)) throw new Error(`${kind} does not support mode '${mode}' (supports ${MODES[kind].join(', ')})`);
   if (opts.clientCert) {
     if (!CAPS[kind].clientCert) throw new Error(`clientCert: ${kind} is not set up to require client certificates (use proftpd or vsftpd)`);
@@ -730,7 +764,7 @@ async function startServer(kind, opts = {}) {
   const t0 = Date.now();
   sweepStale();
   const c = await certs();
-  const owner = kind === 'pyftpdlib' ? null : ensureUser();
+  const owner = kind === 'pyftpdlib' || kind === 'ftpsrv' ? null : ensureUser();
 
   let lastErr;
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -775,7 +809,7 @@ async function stopAll() {
 }
 
 module.exports = {
-  KINDS, USER, PASSWORD, SERVERS_ROOT,
+  KINDS, EXTRA_KINDS, ALL_KINDS, USER, PASSWORD, SERVERS_ROOT,
   available, unavailableReason, modes, caps, requireServer,
   certs, startServer, running, stopAll,
   RawFtp, pidAlive, canBind,

@@ -4,7 +4,8 @@
 Run with Debian's /usr/bin/python3 (python3-pyftpdlib 1.5.7, python3-openssl):
     /usr/bin/python3 pyftpd_server.py CONFIG.json
 CONFIG: host, port, mode ('explicit' | 'implicit' | 'clear'), user, password, root,
-pasvMin, pasvMax, pasvAddress, requireTls, helpDisabled, tls13, certfile, keyfile.
+pasvMin, pasvMax, pasvAddress, requireTls, helpDisabled, tls13, certfile, keyfile,
+dropCommands (names removed from proto_cmds), transferCommandDelay (s).
 Prints "READY <host> <port>" on stdout once listening; logs to stderr.
 """
 
@@ -21,7 +22,7 @@ def main():
     with open(sys.argv[1]) as f:
         cfg = json.load(f)
 
-    logging.basicConfig(stream=sys.stderr, level=logging.INFO,
+    logging.basicConfig(stream=sys.stderr, level=logging.DEBUG if cfg.get("debug") else logging.INFO,
                         format='%(asctime)s %(levelname)s %(message)s')
 
     authorizer = DummyAuthorizer()
@@ -38,6 +39,9 @@ def main():
     proto = dict(base.proto_cmds)
     if cfg.get('helpDisabled'):
         proto.pop('HELP', None)
+    # dropCommands: a server without, e.g., SIZE and MDTM (answers 500 and leaves them out of FEAT)
+    for name in cfg.get('dropCommands') or []:
+        proto.pop(name.upper(), None)
 
     attrs = {
         'authorizer': authorizer,
@@ -55,6 +59,28 @@ def main():
             'tls_data_required': bool(cfg.get('requireTls')),
             'ssl_context': None,
         })
+
+    delay = float(cfg.get('transferCommandDelay') or 0)
+    if delay > 0:
+        parent = base
+
+        class SlowTransfers(parent):
+            """Takes `delay` s before acting on a session's first transfer command, as a
+            loaded server does: a data connection's ClientHello sent right after the
+            command then arrives first, and pyftpdlib resets that data connection.
+            (Only the first: pyftpdlib 1.5.7 also fails a transfer it starts from a
+            timer on a data connection that is still in its handshake.)"""
+
+            _delayed_once = False
+
+            def pre_process_command(self, line, cmd, arg):
+                if not self._delayed_once and cmd in ('RETR', 'STOR', 'APPE', 'STOU', 'LIST', 'NLST', 'MLSD'):
+                    self._delayed_once = True
+                    self.ioloop.call_later(delay, parent.pre_process_command, self, line, cmd, arg)
+                else:
+                    parent.pre_process_command(self, line, cmd, arg)
+
+        base = SlowTransfers
 
     if mode == 'implicit':
         class ImplicitTLSHandler(base):

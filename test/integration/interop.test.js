@@ -1,0 +1,176 @@
+'use strict';
+// Servers beyond the four reference ones, and the behaviours that differ
+// between servers (issue 16): data-connection TLS timing, ftp-srv's AUTH TLS
+// race. ftp-srv comes from npm (a devDependency, unpatched) and runs under
+// the harness like the daemons.
+
+const assert = require('node:assert/strict');
+const net = require('node:net');
+const h = require('../harness');
+const { FtpsClient } = require('../../nodes/lib');
+
+const NOT_READY = 'the server was not ready for TLS after 234; try again';
+
+function newClient(srv, extra = {}) {
+  const logLines = [];
+  const client = new FtpsClient({
+    host: srv.host, port: srv.port, encryption: srv.mode, tls: { ca: srv.ca },
+    timeout: 20, debug: 2, logger: (l) => logLines.push(l), ...extra,
+  });
+  client.logLines = logLines;
+  return client;
+}
+
+/** Connect and log in; ftp-srv's AUTH TLS race (see below) is retried here, as the node's retries do. */
+async function open(srv, extra = {}) {
+  for (let attempt = 1; ; attempt++) {
+    const client = newClient(srv, extra);
+    try {
+      await client.connect();
+      await client.login(srv.user, srv.password);
+      return client;
+    } catch (e) {
+      client.close();
+      if (e.message !== NOT_READY || attempt >= 20) throw e;
+    }
+  }
+}
+
+/** The log lines from the last command `verb ...` on. */
+function linesFrom(client, verb) {
+  const i = client.logLines.map((l) => l.startsWith(`>>> ${verb}`)).lastIndexOf(true);
+  assert.ok(i >= 0, `${verb} was sent`);
+  return client.logLines.slice(i);
+}
+
+/** Command first, then the data handshake at once: the handshake starts before the 1xx is read. */
+function assertHandshakeBeforePreliminary(client, verb) {
+  const lines = linesFrom(client, verb);
+  const secure = lines.findIndex((l) => l.startsWith('securing the data connection'));
+  const prelim = lines.findIndex((l) => /^<<< 1\d\d /.test(l));
+  assert.ok(secure > 0 && prelim > 0 && secure < prelim, lines.join('\n'));
+}
+
+describe('data-connection TLS timing (command, then the handshake at once)', function () {
+  this.timeout(60000);
+  for (const kind of ['ftpsrv', 'pyftpdlib', 'vsftpd']) {
+    describe(kind, function () {
+      let srv;
+      let client;
+      before(async function () {
+        h.requireServer(this, kind);
+        srv = await h.startServer(kind, { mode: 'explicit' });
+        srv.put('in.txt', 'hello from ' + kind);
+        client = await open(srv);
+      });
+      after(async () => {
+        client?.close();
+        await srv?.stop();
+      });
+
+      it('downloads, uploads and lists over PROT P data connections', async () => {
+        assert.equal(String(await client.getBuffer('in.txt')), 'hello from ' + kind);
+        assertHandshakeBeforePreliminary(client, 'RETR');
+        await client.put(Buffer.from('up ' + kind), 'up.txt');
+        assertHandshakeBeforePreliminary(client, 'STOR');
+        const names = (await client.list('')).map((e) => e.name).sort();
+        assert.deepEqual(names, ['in.txt', 'up.txt']);
+        assert.equal(String(await client.getBuffer('up.txt')), 'up ' + kind);
+      });
+    });
+  }
+
+  describe('pyftpdlib slowed down once (its first transfer command is acted on 0.3 s late, as on a loaded server)', function () {
+    let srv;
+    before(async function () {
+      h.requireServer(this, 'pyftpdlib');
+      srv = await h.startServer('pyftpdlib', { mode: 'explicit', transferCommandDelay: 0.3 });
+      srv.put('in.txt', 'slow hello');
+    });
+    after(async () => { await srv?.stop(); });
+
+    for (const op of ['RETR', 'STOR', 'LIST']) {
+      it(`${op}: the server resets the early handshake; the transfer still completes, and the session waits for the 1xx from then on`, async () => {
+        const client = await open(srv);
+        try {
+          if (op === 'RETR') assert.equal(String(await client.getBuffer('in.txt')), 'slow hello');
+          if (op === 'STOR') await client.put(Buffer.from('stored'), 'stored.txt');
+          if (op === 'LIST') assert.ok((await client.list('')).some((e) => e.name === 'in.txt'));
+          const log = client.logLines.join('\n');
+          assert.match(log, /reset the data connection whose TLS handshake began before its 1xx reply/);
+          // the next transfer: 1xx first, then the handshake
+          assert.equal(String(await client.getBuffer('in.txt')), 'slow hello');
+          const lines = linesFrom(client, 'RETR');
+          const secure = lines.findIndex((l) => l.startsWith('securing the data connection'));
+          const prelim = lines.findIndex((l) => /^<<< 1\d\d /.test(l));
+          assert.ok(prelim > 0 && secure > prelim, lines.join('\n'));
+          if (op === 'STOR') assert.equal(String(await client.getBuffer('stored.txt')), 'stored');
+        } finally {
+          client.close();
+        }
+      });
+    }
+  });
+});
+
+describe("ftp-srv's AUTH TLS race (it may read the ClientHello as a command)", function () {
+  this.timeout(120000);
+  let srv;
+  before(async function () {
+    h.requireServer(this, 'ftpsrv');
+    srv = await h.startServer('ftpsrv', { mode: 'explicit' });
+  });
+  after(async () => { await srv?.stop(); });
+
+  it('a login that meets it fails with a message that names it (code 421, kind closed), never OpenSSL\'s "wrong version number"', async () => {
+    const failures = [];
+    let ok = 0;
+    for (let i = 0; i < 40; i++) {
+      const client = newClient(srv);
+      try {
+        await client.connect();
+        await client.login(srv.user, srv.password);
+        ok++;
+      } catch (e) {
+        failures.push(e);
+      } finally {
+        client.close();
+      }
+    }
+    assert.ok(ok > 0, 'some logins succeed');
+    for (const e of failures) {
+      assert.equal(e.message, NOT_READY);
+      assert.equal(e.code, 421);
+      assert.equal(e.kind, 'closed');
+    }
+  });
+});
+
+describe('AUTH TLS answered in clear text (a scripted server: 234, then a plain-text reply to the ClientHello)', function () {
+  let server;
+  let port;
+  before(async () => {
+    server = net.createServer((sock) => {
+      sock.on('error', () => {});
+      sock.write('220 scripted\r\n');
+      let authed = false;
+      sock.on('data', (d) => {
+        if (!authed && /^AUTH TLS/i.test(String(d))) {
+          authed = true;
+          sock.write('234 go ahead\r\n');
+        } else if (authed) {
+          sock.write('500 Command not understood\r\n');
+        }
+      });
+    });
+    await new Promise((r) => server.listen(0, '127.0.0.1', r));
+    port = server.address().port;
+  });
+  after(() => server.close());
+
+  it('names the race instead of "wrong version number"', async () => {
+    const client = new FtpsClient({ host: '127.0.0.1', port, encryption: 'explicit', timeout: 5 });
+    await assert.rejects(client.connect(), (e) => e.message === NOT_READY && e.code === 421 && !/wrong version/.test(e.message));
+    client.close();
+  });
+});
