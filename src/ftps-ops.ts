@@ -1,10 +1,11 @@
-/** ftps-ops: delete, rename, mkdir, rmdir, size, exists. */
+/** ftps-ops: delete, rename, mkdir, rmdir, size, exists, stat. */
 import { ActionDef, setupAction } from './nodes/action';
 import { choice, flag } from './nodes/options';
 import { ftpsInfo, lastReply, withResult } from './nodes/result';
 import { readPath, typedField } from './nodes/typed-input';
 import type { Node, NodeAPI } from './nodes/red';
 import { exists, mkdirp, removeTree } from './lib';
+import { toMsgEntry } from './nodes/listing';
 
 interface OpsDef extends ActionDef {
   path?: string;
@@ -15,7 +16,7 @@ interface OpsDef extends ActionDef {
   recursive?: boolean | string;
 }
 
-const OPERATIONS = ['delete', 'rename', 'mkdir', 'rmdir', 'size', 'exists'] as const;
+const OPERATIONS = ['delete', 'rename', 'mkdir', 'rmdir', 'size', 'exists', 'stat'] as const;
 
 export = function (RED: NodeAPI): void {
   function FtpsOps(this: Node, def: OpsDef): void {
@@ -61,6 +62,13 @@ export = function (RED: NodeAPI): void {
             return { size: n, reply: lastReply(client, 213, String(n)) };
           });
           return { out: withResult(msg, { payload: size, ftps: ftpsInfo(reply) }), summary: `${size} bytes` };
+        }
+        case 'stat': {
+          const { entry, reply } = await io.run(async (client) => {
+            const e = await client.stat(remote);
+            return { entry: e, reply: lastReply(client, e ? 250 : 550, e ? `${remote}: ${e.type}` : `${remote}: not found`) };
+          });
+          return { out: withResult(msg, { payload: entry ? toMsgEntry(entry) : null, ftps: ftpsInfo(reply) }), summary: entry ? entry.type : 'not found' };
         }
         default: {
           const { found, reply } = await io.run(async (client) => {

@@ -16,7 +16,9 @@ import { DataChannel } from './data-channel';
 import { FtpError } from './errors';
 import type { Switchable } from './feature-switches';
 import type { Reply } from './reply';
+import type { ListEntry } from './listing';
 import { SecureChannel } from './secure-channel';
+import { isAmbiguousMissing, notFound, stat } from './stat';
 import { replyError, Session } from './session';
 import { connectTcp } from './sockets';
 import { formatFtpTime, toDate } from './timefmt';
@@ -357,14 +359,41 @@ export class FtpsClient {
     return this.s.exclusive(() => this.s.expect('NOOP', 2));
   }
 
-  /** SIZE in bytes (asked in binary type, where the answer is the stored size). */
-  size(remote: string): Promise<number> {
-    return this.s.exclusive(() => size(this.s, this.caps, remote));
+  /**
+   * SIZE in bytes (asked in binary type, where the answer is the stored
+   * size). A server without SIZE (500/502), or one whose answer is
+   * ambiguous (a 450 for a missing file), is asked by stat() instead.
+   */
+  async size(remote: string): Promise<number> {
+    try {
+      return await this.s.exclusive(() => size(this.s, this.caps, remote));
+    } catch (e) {
+      if (!isAmbiguousMissing(e)) throw e;
+      const entry = await this.stat(remote);
+      if (!entry) throw notFound('SIZE', remote, e);
+      if (entry.type === 'dir') throw new FtpError(`SIZE: ${remote}: not a regular file`, { kind: 'reply', code: 550, serverMessage: `${remote}: not a regular file`, command: `SIZE ${remote}`, cause: e });
+      if (entry.size === null) throw e;
+      return entry.size;
+    }
   }
 
-  /** MDTM: the remote modification time (UTC). */
-  mdtm(remote: string): Promise<Date> {
-    return this.s.exclusive(() => mdtm(this.s, this.caps, remote));
+  /** MDTM: the remote modification time (UTC); without MDTM (or after an ambiguous answer) from stat(). */
+  async mdtm(remote: string): Promise<Date> {
+    try {
+      return await this.s.exclusive(() => mdtm(this.s, this.caps, remote));
+    } catch (e) {
+      if (!isAmbiguousMissing(e)) throw e;
+      const entry = await this.stat(remote);
+      if (!entry) throw notFound('MDTM', remote, e);
+      if (!entry.modified) throw e;
+      return entry.modified;
+    }
+  }
+
+  /** The entry at `remote` (MLST, else the parent's listing), or null when nothing is there. */
+  stat(remote: string): Promise<ListEntry | null> {
+    assertPath(remote, 'remote path');
+    return stat(this, remote);
   }
 
   /** MFMT: set the remote modification time; throws when the server refuses. */

@@ -101,7 +101,7 @@ export class DataChannel {
     };
     if (this.s.options.pret) {
       const r = await ask(`PRET ${command}`);
-      if (r.code < 200 || r.code >= 300) throw replyError(r, 'PRET');
+      if (r.code < 200 || r.code >= 300) throw replyError(r, `PRET ${command}`);
     }
     const mode = this.s.options.epsv ?? 'auto';
     const tryEpsv = this.epsvAll || (mode !== 'never' && !this.epsvBroken);

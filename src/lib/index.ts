@@ -34,6 +34,8 @@ export type { ListOptions, ListMethod, ListVerb, ListPlan, TreeEntry, ListingCli
 export { downloadTree, uploadTree, removeTree, localPathFor } from './tree-transfer';
 export type { TreeClient, TreeProgress, TreeTransferOptions, TreeTransferResult } from './tree-transfer';
 export { isDir, exists, mkdirp, remoteDirname, ancestors } from './remote-fs';
+export { stat, isAmbiguousMissing } from './stat';
+export type { StatClient } from './stat';
 export type { CwdClient, DirClient } from './remote-fs';
 export { FeatureSwitches, SWITCHABLE, switchName, mlstOptsFacts, resumeNeedsSize } from './feature-switches';
 export type { Switchable } from './feature-switches';

@@ -30,13 +30,18 @@ export async function isDir(client: CwdClient, p: string, home: { dir?: string }
   return true;
 }
 
-/** Does `p` exist: a file (SIZE answers) or a directory (CWD works)? */
+/**
+ * Does `p` exist: a file (SIZE answers; FtpsClient.size asks MLST or the
+ * parent's listing on servers without SIZE) or a directory (CWD works)?
+ * Any refusal of SIZE means "not a file here", whatever its code: only
+ * lost sessions and data failures are thrown.
+ */
 export async function exists(client: DirClient, p: string): Promise<boolean> {
   try {
     await client.size(p);
     return true;
   } catch (e) {
-    if (!isRefusal(e)) throw e;
+    if (!isRefusal(e) && !(isFtpError(e) && e.kind === 'reply' && e.code >= 450 && e.code < 500)) throw e;
   }
   return isDir(client, p);
 }

@@ -91,8 +91,10 @@ describe('FEAT, ENABLE/DISABLE and listing fallbacks (mock server)', () => {
     });
     const c = await login();
     assert.ok(c.isEnabled('SIZE') && c.isEnabled('MDTM'));
-    await assert.rejects(c.size('a.txt'), (e) => e.code === 500);
-    await assert.rejects(c.mdtm('a.txt'), (e) => e.code === 502);
+    // without SIZE/MDTM the answers come from the parent's listing (issue 16)
+    assert.equal(await c.size('a.txt'), 3);
+    assert.equal((await c.mdtm('a.txt')).getUTCMonth(), 0);
+    await assert.rejects(c.size('none.txt'), (e) => e.code === 550 && e.cause?.code === 500);
     assert.deepEqual([c.isEnabled('SIZE'), c.isEnabled('MDTM')], [false, false]);
     // an explicit call is still sent; its success re-enables
     sizeWorks = true;

@@ -38,7 +38,7 @@ function flowFor(s, caFile, nodes, serverExtra = {}, tlsExtra = {}) {
  * `load(nodes, serverExtra, creds, tlsExtra)` loads flowFor's flow, and
  * `file(rel)` is a path in the server's root.
  */
-function useServer(kind, mode) {
+function useServer(kind, mode, startOpts = {}) {
   const fx = {
     s: null,
     caFile: '',
@@ -48,7 +48,7 @@ function useServer(kind, mode) {
   };
   before(async function () {
     h.requireServer(this, kind, mode);
-    fx.s = await h.startServer(kind, { mode });
+    fx.s = await h.startServer(kind, { mode, ...startOpts });
     fx.caFile = (await h.certs()).files.caCert; // s.ca is the PEM text; a tls-config node takes a file path
     fx.creds = { s1: { user: fx.s.user, password: fx.s.password } };
   });

@@ -1,0 +1,40 @@
+'use strict';
+// Nodes against servers that lack SIZE and MDTM (pyftpdlib with them
+// removed): ftps-ops size/exists/stat and ftps-mdtm get still answer.
+const assert = require('node:assert');
+const { useServer, call, caughtError } = require('./support/flow');
+
+const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
+for (const drop of [['SIZE', 'MDTM'], ['SIZE', 'MDTM', 'MLST', 'MLSD']]) {
+  describe(`nodes against pyftpdlib without ${drop.join(', ')}`, function () {
+    this.timeout(60000);
+    const fx = useServer('pyftpdlib', 'explicit', { dropCommands: drop });
+
+    it('ftps-ops size, exists, stat and ftps-mdtm get', async () => {
+      fx.s.put('d/f.txt', 'twelve bytes');
+      fx.s.put('d/sub/x', 'x');
+      await fx.load([
+        { id: 'o1', type: 'ftps-ops', operation: 'size' },
+        { id: 'o2', type: 'ftps-ops', operation: 'exists' },
+        { id: 'o3', type: 'ftps-ops', operation: 'stat' },
+        { id: 'm1', type: 'ftps-mdtm', action: 'get' },
+      ]);
+      assert.strictEqual((await call('o1', { filename: 'd/f.txt' })).payload, 12);
+      assert.strictEqual((await call('o2', { filename: 'd/f.txt' })).payload, true);
+      assert.strictEqual((await call('o2', { filename: 'd/sub' })).payload, true);
+      assert.strictEqual((await call('o2', { filename: 'd/none' })).payload, false);
+      const f = (await call('o3', { filename: 'd/f.txt' })).payload;
+      assert.strictEqual(f.type, 'file');
+      assert.strictEqual(f.size, 12);
+      assert.strictEqual(f.name, 'f.txt');
+      assert.strictEqual(f.path, 'd/f.txt');
+      assert.match(f.modified, ISO);
+      assert.strictEqual((await call('o3', { filename: 'd/sub' })).payload.type, 'dir');
+      assert.strictEqual((await call('o3', { filename: 'd/none' })).payload, null);
+      assert.match((await call('m1', { filename: 'd/f.txt' })).payload, ISO);
+      const e = await caughtError(call('o1', { filename: 'd/none' }));
+      assert.strictEqual(e.code, 550);
+    });
+  });
+}
