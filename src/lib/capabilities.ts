@@ -92,12 +92,35 @@ export class Capabilities {
     return true;
   }
 
+  /**
+   * What overrideHelp says about an optional command the client may use on
+   * its own (MLST/MLSD, SIZE, MDTM, MFMT, EPSV, PRET): undefined for 'auto'
+   * (FEAT and refusals decide), else whether it is listed ('all': yes,
+   * 'none': no). MLSD and MLST stand for each other.
+   */
+  believes(cmd: string): boolean | undefined {
+    const o = this.helpOverride;
+    if (o === 'auto') return undefined;
+    if (o === 'all') return true;
+    if (o === 'none') return false;
+    const n = cmd.trim().toUpperCase();
+    return o.includes(n) || (n === 'MLST' && o.includes('MLSD')) || (n === 'MLSD' && o.includes('MLST'));
+  }
+
+  /** FEAT's features as the switches see them: with an overrideHelp, what it lists instead. */
+  private switchFeats(): ReadonlyMap<string, string> | null {
+    if (this.helpOverride === 'auto') return this.feats;
+    return new Map((['MLST', 'SIZE', 'MDTM'] as const).filter((n) => this.believes(n)).map((n) => [n, this.feats?.get(n) ?? '']));
+  }
+
   isEnabled(name: Switchable | 'MLSD'): boolean {
-    return this.switches.isEnabled(name, this.feats);
+    return this.switches.isEnabled(name, this.switchFeats());
   }
 
   whyDisabled(name: Switchable | 'MLSD'): string | null {
-    return this.isEnabled(name) ? null : this.switches.whyOff(name, this.feats);
+    if (this.isEnabled(name)) return null;
+    const why = this.switches.whyOff(name, this.switchFeats());
+    return this.helpOverride === 'auto' ? why : why.replace('the server does not announce', 'overrideHelp does not list').replace(/ in FEAT$/, '');
   }
 
   enable(name: Switchable | 'MLSD'): void {

@@ -75,7 +75,7 @@ export class FtpsClient {
     this.s = new Session(this.options);
     this.caps = new Capabilities(this.s);
     this.secure = new SecureChannel(this.s);
-    this.data = new DataChannel(this.s, this.secure);
+    this.data = new DataChannel(this.s, this.secure, this.caps);
     this.transfers = new Transfers(this.s, this.data, this.caps);
   }
 
@@ -366,6 +366,8 @@ export class FtpsClient {
    */
   async size(remote: string): Promise<number> {
     try {
+      // an overrideHelp that leaves SIZE out: straight to the fallback
+      if (this.caps.believes('SIZE') === false) throw new FtpError('SIZE: not in overrideHelp', { kind: 'reply', code: 502, command: `SIZE ${remote}` });
       return await this.s.exclusive(() => size(this.s, this.caps, remote));
     } catch (e) {
       if (!isAmbiguousMissing(e)) throw e;
@@ -380,6 +382,7 @@ export class FtpsClient {
   /** MDTM: the remote modification time (UTC); without MDTM (or after an ambiguous answer) from stat(). */
   async mdtm(remote: string): Promise<Date> {
     try {
+      if (this.caps.believes('MDTM') === false) throw new FtpError('MDTM: not in overrideHelp', { kind: 'reply', code: 502, command: `MDTM ${remote}` });
       return await this.s.exclusive(() => mdtm(this.s, this.caps, remote));
     } catch (e) {
       if (!isAmbiguousMissing(e)) throw e;

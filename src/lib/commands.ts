@@ -49,8 +49,11 @@ export async function setModified(s: Session, caps: Capabilities, remote: string
   assertPath(remote, 'remote path');
   const c = s.requireControl();
   const t = formatFtpTime(time);
-  const attempts = [`MFMT ${t} ${remote}`, `MDTM ${t} ${remote}`, `SITE UTIME ${t} ${remote}`];
-  if (caps.features && !caps.features.has('MFMT')) attempts.shift();
+  const attempts: string[] = [];
+  if (caps.believes('MFMT') ?? (caps.features ? caps.features.has('MFMT') : true)) attempts.push(`MFMT ${t} ${remote}`);
+  if (caps.believes('MDTM') !== false) attempts.push(`MDTM ${t} ${remote}`);
+  if (caps.believes('SITE') !== false) attempts.push(`SITE UTIME ${t} ${remote}`);
+  if (attempts.length === 0) throw new FtpError('cannot set the modification time: overrideHelp lists none of MFMT, MDTM, SITE', { kind: 'input', command: 'MFMT' });
   let last: Reply | null = null;
   let lastCmd = '';
   for (const line of attempts) {

@@ -8,6 +8,7 @@ import type * as net from 'node:net';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CrlfToLf, LfToCrlf } from './ascii';
+import type { Capabilities } from './capabilities';
 import type { Progress, TransferType } from './client-options';
 import { FtpError, isFtpError } from './errors';
 import type { ReadTarget } from './file-batches';
@@ -65,7 +66,13 @@ export class DataChannel {
   constructor(
     private readonly s: Session,
     private readonly secure: SecureChannel,
+    private readonly caps: Capabilities,
   ) {}
+
+  /** PRET: when configured, when FEAT lists it (DrFTPD), or when overrideHelp names it. */
+  private usePret(): boolean {
+    return this.s.options.pret === true || (this.caps.believes('PRET') ?? this.caps.features?.has('PRET') ?? false);
+  }
 
   /** A new session: EPSV is tried again, PROT not yet sent. */
   reset(): void {
@@ -99,12 +106,14 @@ export class DataChannel {
       }
       return r;
     };
-    if (this.s.options.pret) {
+    const pret = this.usePret();
+    if (pret) {
       const r = await ask(`PRET ${command}`);
       if (r.code < 200 || r.code >= 300) throw replyError(r, `PRET ${command}`);
     }
     const mode = this.s.options.epsv ?? 'auto';
-    const tryEpsv = this.epsvAll || (mode !== 'never' && !this.epsvBroken);
+    // overrideHelp without EPSV: PASV only (unless EPSV ALL was asked for)
+    const tryEpsv = this.epsvAll || (mode !== 'never' && !this.epsvBroken && this.caps.believes('EPSV') !== false);
     if (tryEpsv) {
       const r = await ask('EPSV');
       if (r.code === 229) {
@@ -125,7 +134,7 @@ export class DataChannel {
       }
     }
     // PRET announces the transfer for the data connection about to be asked for, so it precedes PASV after an EPSV fallback too
-    if (this.s.options.pret && tryEpsv) await this.s.expect(`PRET ${command}`, 2);
+    if (pret && tryEpsv) await this.s.expect(`PRET ${command}`, 2);
     const r = await ask('PASV');
     if (r.code !== 227) throw replyError(r, 'PASV');
     const announced = parsePasv(r);

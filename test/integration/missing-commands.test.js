@@ -153,3 +153,44 @@ describe('a 450 to SIZE of a missing file (a scripted server: no real server her
     }
   });
 });
+
+describe('overrideHelp decides which optional commands are used (ProFTPD, which has them all)', function () {
+  this.timeout(60000);
+  let srv;
+  before(async function () {
+    h.requireServer(this, 'proftpd');
+    srv = await h.startServer('proftpd', { mode: 'explicit' });
+    srv.put('o/f.txt', 'seven b');
+  });
+  after(async () => { await srv?.stop(); });
+
+  it('"none": PASV, LIST, no SIZE/MDTM/MFMT/EPSV/MLST/HELP; size and mdtm still answer (from the listing)', async () => {
+    const client = await open(srv, { overrideHelp: 'none' });
+    try {
+      assert.equal(String(await client.getBuffer('o/f.txt')), 'seven b');
+      assert.deepEqual((await client.list('o')).map((e) => e.name), ['f.txt']);
+      assert.equal(await client.size('o/f.txt'), 7);
+      assert.ok((await client.mdtm('o/f.txt')) instanceof Date);
+      await client.setModified('o/f.txt', new Date('2020-01-02T03:04:05Z')).catch(() => {});
+      for (const verb of ['EPSV', 'MLSD', 'MLST', 'SIZE', 'MDTM', 'MFMT', 'HELP', 'PRET']) assert.deepEqual(sent(client, verb), [], `${verb} not sent`);
+      assert.ok(sent(client, 'PASV').length >= 2 && sent(client, 'LIST').length >= 1);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('a list ("MLSD,SIZE,MFMT"): MLSD and SIZE used, PASV instead of EPSV', async () => {
+    const client = await open(srv, { overrideHelp: 'MLSD,SIZE,MFMT' });
+    try {
+      assert.deepEqual((await client.list('o')).map((e) => e.name), ['f.txt']);
+      assert.equal(await client.size('o/f.txt'), 7);
+      await client.setModified('o/f.txt', new Date('2020-01-02T03:04:05Z'));
+      assert.equal(sent(client, 'MLSD').length, 1);
+      assert.equal(sent(client, 'SIZE').length, 1);
+      assert.equal(sent(client, 'MFMT').length, 1);
+      assert.deepEqual(sent(client, 'EPSV'), []);
+    } finally {
+      client.close();
+    }
+  });
+});

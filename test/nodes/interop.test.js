@@ -38,3 +38,21 @@ for (const drop of [['SIZE', 'MDTM'], ['SIZE', 'MDTM', 'MLST', 'MLSD']]) {
     });
   });
 }
+
+describe('nodes: overrideHelp on the server node takes effect (ProFTPD)', function () {
+  this.timeout(60000);
+  const fx = useServer('proftpd', 'explicit');
+
+  it('"none": ftps-list lists with LIST (no MLSD facts in raw); "auto": MLSD', async () => {
+    fx.s.put('oh/a.txt', 'a');
+    await fx.load([{ id: 'l1', type: 'ftps-list' }], { overrideHelp: 'none' });
+    const none = (await call('l1', { filename: 'oh' })).payload;
+    assert.deepStrictEqual(none.map((e) => e.name), ['a.txt']);
+    assert.doesNotMatch(none[0].raw, /type=file/i);
+    const { helper } = require('./support/red');
+    await helper.unload();
+    await fx.load([{ id: 'l1', type: 'ftps-list' }], { overrideHelp: 'auto' });
+    const auto = (await call('l1', { filename: 'oh' })).payload;
+    assert.match(auto[0].raw, /type=file/i);
+  });
+});

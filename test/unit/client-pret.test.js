@@ -204,4 +204,26 @@ describe('client PRET (mock server)', () => {
     await assert.rejects(c.quot('PRET RETR a.txt'), (e) => isFtp('input')(e) && e.command === 'PRET');
     assert.deepEqual(afterLogin(), []);
   });
+
+  it('mock server: FEAT listing PRET turns it on without the option (DrFTPD announces it)', async () => {
+    await startServer({ files: { 'a.txt': 'alpha' }, feat: ['211-Features:', ' PRET', ' EPSV', '211 End'] });
+    const c = await loggedIn({});
+    assert.equal((await c.getBuffer('a.txt')).toString(), 'alpha');
+    assert.deepEqual(afterLogin(), ['PRET RETR a.txt', 'EPSV', 'RETR a.txt']);
+  });
+
+  it('mock server: overrideHelp decides: "none" sends no PRET, no EPSV (PASV, LIST); a list naming PRET sends it', async () => {
+    await startServer({ files: { 'a.txt': 'alpha' }, feat: ['211-Features:', ' PRET', ' EPSV', ' MLST type*;size*;', ' SIZE', '211 End'] });
+    const c = await loggedIn({ overrideHelp: 'none' });
+    assert.equal((await c.getBuffer('a.txt')).toString(), 'alpha');
+    await c.list('');
+    const lines = server.sessions[0].lines;
+    assert.deepEqual(lines.slice(lines.indexOf('TYPE I') + 1), ['PASV', 'RETR a.txt', 'PASV', 'LIST']);
+    c.close();
+    await server.close();
+    await startServer({ files: { 'a.txt': 'alpha' }, feat: ['211-Features:', ' EPSV', '211 End'] });
+    const d = await loggedIn({ overrideHelp: 'PRET,EPSV' });
+    assert.equal((await d.getBuffer('a.txt')).toString(), 'alpha');
+    assert.deepEqual(afterLogin(), ['PRET RETR a.txt', 'EPSV', 'RETR a.txt']);
+  });
 });
