@@ -1,5 +1,5 @@
 /** Listings as ftps-list and ftps-watch take them: the glob rule applied, entries shaped for msg.payload. */
-import { globMatches, list, listDirectory, planListing } from '../lib';
+import { globMatches, isWild, list, listDirectory, planListing } from '../lib';
 import type { ListEntry, ListingClient, ListMethod, TreeEntry } from '../lib';
 
 /** An entry as it goes into msg.payload: `modified` as an ISO 8601 UTC string. */
@@ -54,10 +54,34 @@ export interface SelectionPlan {
   dir: string;
   recursive: boolean;
   pattern: string;
+  /** Levels below `dir` a glob from the path reaches ("*\/x.csv": 1); undefined = no limit. */
+  depth?: number;
+  /** The node's own pattern, matched as well when the path brought a glob. */
+  also?: string;
+}
+
+/**
+ * A path with a glob in any part ("logs/*.csv", "*\/2026-*.csv"): the
+ * longest literal prefix to list from and the rest to match there (as the
+ * path relative to the prefix). Null when the path has no wildcard.
+ */
+export function splitGlobPath(p: string): { prefix: string; rest: string } | null {
+  const parts = p.split('/');
+  const first = parts.findIndex((x) => isWild(x));
+  if (first < 0) return null;
+  const head = parts.slice(0, first);
+  const prefix = head.length === 1 && head[0] === '' ? '/' : head.join('/');
+  return { prefix, rest: parts.slice(first).filter((x) => x !== '').join('/') };
 }
 
 /** Checked before any session is used: a one-directory pattern with wildcards in its directory part is refused. */
 export function planSelection(dir: string, sel: Pick<Selection, 'pattern' | 'recursive' | 'method'>): SelectionPlan {
+  const g = splitGlobPath(dir);
+  if (g && g.rest !== '') {
+    const spans = g.rest.includes('/');
+    const depth = sel.recursive || g.rest.includes('**') ? undefined : g.rest.split('/').length - 1;
+    return { dir: g.prefix, recursive: sel.recursive || spans, pattern: g.rest, depth, also: sel.pattern || undefined };
+  }
   if (sel.recursive || !sel.pattern.includes('/')) return { dir, recursive: sel.recursive, pattern: sel.pattern };
   const plan = planListing(dir, { method: sel.method, pattern: sel.pattern, matchLocally: true });
   return { dir: plan.dir, recursive: false, pattern: plan.localPattern };
@@ -66,10 +90,11 @@ export function planSelection(dir: string, sel: Pick<Selection, 'pattern' | 'rec
 /** The entries of the planned directory (with `recursive`, of the tree below it, breadth first) that the pattern selects. */
 export async function selectEntries(client: ListingClient, plan: SelectionPlan, sel: Selection): Promise<TreeEntry[]> {
   const glob = { dot: sel.dot };
+  const also = (rel: string): boolean => plan.also === undefined || globMatches(plan.also, rel, glob);
   if (plan.recursive) {
-    const all = await list(client, plan.dir, { method: sel.method, recursive: true, signal: sel.signal });
-    return all.filter((e) => globMatches(plan.pattern, e.rel, glob));
+    const all = await list(client, plan.dir, { method: sel.method, recursive: true, depth: plan.depth, signal: sel.signal });
+    return all.filter((e) => globMatches(plan.pattern, e.rel, glob) && also(e.rel));
   }
   const entries = await listDirectory(client, plan.dir, sel.method, sel.signal);
-  return entries.filter((e) => globMatches(plan.pattern, e.name, glob)).map((e) => ({ ...e, rel: e.name, depth: 0 }));
+  return entries.filter((e) => globMatches(plan.pattern, e.name, glob) && also(e.name)).map((e) => ({ ...e, rel: e.name, depth: 0 }));
 }

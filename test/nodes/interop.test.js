@@ -56,3 +56,25 @@ describe('nodes: overrideHelp on the server node takes effect (ProFTPD)', functi
     assert.match(auto[0].raw, /type=file/i);
   });
 });
+
+describe('nodes: ftps-list with a glob in the directory part of the path (pyftpdlib)', function () {
+  this.timeout(60000);
+  const fx = useServer('pyftpdlib', 'explicit');
+
+  it('logs/*.csv, g/*/2026-*.csv, */2026-*.csv: lists from the literal prefix, matches the rest', async () => {
+    fx.s.put('g/logs/a.csv', '1');
+    fx.s.put('g/logs/b.txt', '2');
+    fx.s.put('g/x/2026-01.csv', '3');
+    fx.s.put('g/x/2025-12.csv', '4');
+    fx.s.put('g/y/2026-02.csv', '5');
+    fx.s.put('g/y/deeper/2026-03.csv', '6');
+    await fx.load([{ id: 'l1', type: 'ftps-list' }, { id: 'l2', type: 'ftps-list', pattern: '*-02.csv' }]);
+    const paths = async (id, filename) => (await call(id, { filename })).payload.map((e) => e.path).sort();
+    assert.deepStrictEqual(await paths('l1', 'g/logs/*.csv'), ['g/logs/a.csv']);
+    assert.deepStrictEqual(await paths('l1', 'g/*/2026-*.csv'), ['g/x/2026-01.csv', 'g/y/2026-02.csv']);
+    assert.deepStrictEqual(await paths('l1', '/g/*/2026-*.csv'), ['/g/x/2026-01.csv', '/g/y/2026-02.csv']);
+    assert.deepStrictEqual(await paths('l1', 'g/**/2026-*.csv'), ['g/x/2026-01.csv', 'g/y/2026-02.csv', 'g/y/deeper/2026-03.csv']);
+    assert.deepStrictEqual(await paths('l2', 'g/*/2026-*.csv'), ['g/y/2026-02.csv'], "the node's own pattern applies as well");
+    assert.deepStrictEqual(await paths('l1', 'g/nothing-*/x'), []);
+  });
+});
