@@ -71,7 +71,8 @@ export class FtpsClient {
       throw new FtpError('host is required', { kind: 'input' });
     }
     assertSafeArgument(options.host, 'host');
-    this.options = { ...options };
+    // an IPv6 address may come in URL brackets ("[::1]"): the socket wants it bare
+    this.options = { ...options, host: options.host.trim().replace(/^\[([^\]]*)\]$/, '$1') };
     this.s = new Session(this.options);
     this.caps = new Capabilities(this.s);
     this.secure = new SecureChannel(this.s);

@@ -4,7 +4,7 @@
  * the bytes, the final reply in whichever order they come), and keeping the
  * session in step after a data failure (ABOR, the replies it owes).
  */
-import type * as net from 'node:net';
+import * as net from 'node:net';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CrlfToLf, LfToCrlf } from './ascii';
@@ -111,9 +111,11 @@ export class DataChannel {
       const r = await ask(`PRET ${command}`);
       if (r.code < 200 || r.code >= 300) throw replyError(r, `PRET ${command}`);
     }
-    const mode = this.s.options.epsv ?? 'auto';
+    // PASV (227) can only name an IPv4 address: over IPv6 EPSV is the one way, whatever the settings
+    const v6 = net.isIPv6(this.s.peer) && !this.s.peer.toLowerCase().startsWith('::ffff:');
+    const mode = v6 ? 'always' : this.s.options.epsv ?? 'auto';
     // overrideHelp without EPSV: PASV only (unless EPSV ALL was asked for)
-    const tryEpsv = this.epsvAll || (mode !== 'never' && !this.epsvBroken && this.caps.believes('EPSV') !== false);
+    const tryEpsv = this.epsvAll || v6 || (mode !== 'never' && !this.epsvBroken && this.caps.believes('EPSV') !== false);
     if (tryEpsv) {
       const r = await ask('EPSV');
       if (r.code === 229) {

@@ -31,7 +31,7 @@ const EXT = `
 basicConstraints = critical,CA:FALSE
 keyUsage = critical,digitalSignature,keyEncipherment
 extendedKeyUsage = serverAuth
-subjectAltName = IP:127.0.0.1,DNS:localhost
+subjectAltName = IP:127.0.0.1,IP:::1,DNS:localhost
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
 

@@ -351,7 +351,7 @@ function sweepStale() {
 }
 
 /** One readiness probe: resolves with the 220 greeting, rejects otherwise. */
-function probe(port, implicit, tlsExtra) {
+function probe(port, implicit, tlsExtra, host = '127.0.0.1') {
   return new Promise((resolve, reject) => {
     let done = false;
     let buf = '';
@@ -364,8 +364,8 @@ function probe(port, implicit, tlsExtra) {
     };
     const timer = setTimeout(() => finish(Object.assign(new Error('no greeting within 2 s'), { soft: true })), 2000);
     const sock = implicit
-      ? tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false, ...tlsExtra })
-      : net.connect({ host: '127.0.0.1', port });
+      ? tls.connect({ host, port, rejectUnauthorized: false, ...tlsExtra })
+      : net.connect({ host, port });
     sock.setEncoding('utf8');
     sock.on('error', (e) => finish(Object.assign(e, { soft: true })));
     sock.on('close', () => finish(Object.assign(new Error(`connection closed before a 220 greeting: ${JSON.stringify(buf)}`), { soft: !buf })));
@@ -493,7 +493,7 @@ async function launch(kind, spec, ctx) {
     fs.closeSync(fd0); fs.closeSync(fd1); fs.closeSync(fd2);
   }
   const handle = new ServerHandle({
-    kind, mode: ctx.mode, host: '127.0.0.1', port: ctx.port, user: USER, password: PASSWORD,
+    kind, mode: ctx.mode, host: ctx.opts.host || '127.0.0.1', port: ctx.port, user: USER, password: PASSWORD,
     root: ctx.root, homeIsRoot: true, ca: ctx.certs.caCert, pid: child.pid,
     pasvRange: [ctx.pasvMin, ctx.pasvMax], pasvAddress: ctx.opts.pasvAddress || null,
     requireTls: !!ctx.opts.requireTls, helpDisabled: !!ctx.opts.helpDisabled && CAPS[kind].helpDisable, tls13: ctx.opts.tls13 !== false,
@@ -544,7 +544,7 @@ async function launch(kind, spec, ctx) {
     try {
       // (an implicit server that requires client certificates wants one for the greeting too)
       const probeTls = ctx.opts.clientCert ? { cert: ctx.certs.clientCert, key: ctx.certs.clientKey } : {};
-      handle.greeting = await probe(ctx.port, ctx.mode === 'implicit', probeTls);
+      handle.greeting = await probe(ctx.port, ctx.mode === 'implicit', probeTls, ctx.opts.host);
       break;
     } catch (e) {
       if (!e.soft) return fail(e.message);
@@ -709,7 +709,7 @@ function configPureftpd(ctx) {
 function configPyftpdlib(ctx) {
   const { dir, opts, mode } = ctx;
   const cfg = {
-    host: '127.0.0.1', port: ctx.port, mode, user: USER, password: PASSWORD, root: ctx.root,
+    host: opts.host || '127.0.0.1', port: ctx.port, mode, user: USER, password: PASSWORD, root: ctx.root,
     pasvMin: ctx.pasvMin, pasvMax: ctx.pasvMax, pasvAddress: opts.pasvAddress || null,
     requireTls: !!opts.requireTls, helpDisabled: !!opts.helpDisabled, tls13: opts.tls13 !== false,
     dropCommands: opts.dropCommands || [], transferCommandDelay: opts.transferCommandDelay || 0, debug: !!process.env.PYFTPD_DEBUG,

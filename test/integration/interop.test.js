@@ -174,3 +174,33 @@ describe('AUTH TLS answered in clear text (a scripted server: 234, then a plain-
     client.close();
   });
 });
+
+describe('IPv6: pyftpdlib listening on ::1', function () {
+  this.timeout(60000);
+  let srv;
+  before(async function () {
+    h.requireServer(this, 'pyftpdlib');
+    const v6 = await new Promise((resolve) => {
+      const s = net.createServer().once('error', () => resolve(false)).listen(0, '::1', () => s.close(() => resolve(true)));
+    });
+    if (!v6) this.skip();
+    srv = await h.startServer('pyftpdlib', { mode: 'explicit', host: '::1' });
+    srv.put('six.txt', 'over IPv6');
+  });
+  after(async () => { await srv?.stop(); });
+
+  for (const host of ['::1', '[::1]']) {
+    it(`host "${host}": get, put, list over EPSV only (even with epsv "never")`, async () => {
+      const client = await open({ ...srv, host }, { epsv: 'never' });
+      try {
+        assert.equal(String(await client.getBuffer('six.txt')), 'over IPv6');
+        await client.put(Buffer.from('back'), `up${host.length}.txt`);
+        assert.ok((await client.list('')).some((e) => e.name === `up${host.length}.txt`));
+        assert.ok(client.logLines.some((l) => l === '>>> EPSV'));
+        assert.ok(!client.logLines.some((l) => l === '>>> PASV'), 'no PASV on IPv6');
+      } finally {
+        client.close();
+      }
+    });
+  }
+});
