@@ -50,7 +50,8 @@ export class Capabilities {
     const c = this.s.requireControl();
     const f = await c.request('FEAT');
     this.feats = f.code === 211 ? parseFeat(f) : null;
-    if (this.feats?.has('UTF8')) await c.request('OPTS UTF8 ON');
+    // RFC 2640; a latin1 session keeps the server in its own charset
+    if (this.feats?.has('UTF8') && this.s.options.encoding !== 'latin1') await c.request('OPTS UTF8 ON');
     // ask for the facts the listings use; servers not asked may send fewer
     const facts = mlstOptsFacts(this.feats?.get('MLST') ?? '');
     if (facts.length > 0) await c.request(`OPTS MLST ${facts.join(';')};`);

@@ -28,6 +28,12 @@ export interface FtpsClientOptions {
   pret?: boolean;
   /** OverrideHELP: 'auto' asks HELP, 'all'/'none' answer for it, a list names the supported commands. */
   overrideHelp?: HelpOverride | string;
+  /** File-name charset on the control and listing connections (default utf8: OPTS UTF8 ON when FEAT lists UTF8). */
+  encoding?: 'utf8' | 'latin1';
+  /** passive (default) or active: EPRT (PORT on IPv4 when refused), the server connects to us. */
+  dataMode?: 'passive' | 'active';
+  /** The address announced in EPRT/PORT (default: the control connection's local address). */
+  activeHost?: string;
   /** Clear the command channel after login (CCC). */
   ccc?: boolean;
   /** Seconds to wait for a connection, a reply or data (default 120). */

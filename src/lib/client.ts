@@ -174,6 +174,7 @@ export class FtpsClient {
     const stream: Duplex = mode === 'implicit' ? await this.secure.secureControl(raw) : raw;
     this.s.log.detail(`connected to ${host}:${port} (${this.s.peer}), ${mode}`);
     const control = new ControlConnection(stream, this.s.log, this.s.timeoutMs);
+    control.encoding = this.options.encoding === 'latin1' ? 'latin1' : 'utf8';
     this.s.control = control;
     try {
       let welcome = await control.read('the server greeting');

@@ -76,13 +76,21 @@ export class ControlConnection {
     return this.queue.length === 0 && !this.parser.midReply;
   }
 
+  /** The charset of file names on this connection (the `encoding` option): commands are written and replies read in it. */
+  set encoding(e: 'utf8' | 'latin1') {
+    this.parser.encoding = e;
+  }
+
   /** Send one command line. Throws before sending if the line is unsafe or the connection is gone. */
   send(line: string): void {
     assertSafeArgument(line, 'command');
     if (this.failure) throw this.failure;
+    const latin1 = this.parser.encoding === 'latin1';
+    // eslint-disable-next-line no-control-regex
+    if (latin1 && /[^\u0000-\u00ff]/.test(line)) throw new FtpError(`"${maskCommand(line)}" has characters that ISO-8859-1 (encoding latin1) cannot carry`, { kind: 'input', command: maskCommand(line) });
     this.lastCommand = maskCommand(line);
     this.log.command(line);
-    this.socket.write(line + '\r\n');
+    this.socket.write(line + '\r\n', latin1 ? 'latin1' : 'utf8');
   }
 
   /** The next reply from the server, in arrival order. */

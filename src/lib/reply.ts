@@ -41,6 +41,9 @@ export class ReplyParser {
   /** Lines that arrived outside any reply; kept and attached to the next one. */
   private stray: string[] = [];
 
+  /** File names in replies (PWD, MLST, STOU) are in the session's charset. */
+  encoding: 'utf8' | 'latin1' = 'utf8';
+
   constructor(private readonly onReply: (reply: Reply) => void) {}
 
   feed(chunk: Buffer): void {
@@ -77,7 +80,7 @@ export class ReplyParser {
   private line(raw: Buffer): void {
     const end = raw.length > 0 && raw[raw.length - 1] === 0x0d ? raw.length - 1 : raw.length;
     if (end > MAX_LINE_BYTES) throw new ReplyParserError(`reply line longer than ${MAX_LINE_BYTES} bytes`);
-    const text = raw.toString('utf8', 0, end);
+    const text = raw.toString(this.encoding, 0, end);
     if (this.current) {
       const cur = this.current;
       const m = CODE_LINE.exec(text);

@@ -223,7 +223,7 @@ export class Transfers {
       target: () => mem,
       signal: opts.signal,
     });
-    return mem.data().toString('utf8');
+    return mem.data().toString(this.s.options.encoding === 'latin1' ? 'latin1' : 'utf8');
   }
 }
 

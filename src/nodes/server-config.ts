@@ -19,6 +19,12 @@ export interface ServerDef extends NodeDef {
   epsv?: string;
   pret?: boolean | string;
   overrideHelp?: string;
+  /** `utf8` | `latin1`: file-name charset (contract, default utf8). */
+  encoding?: string;
+  /** `passive` | `active` (contract, default passive). */
+  dataMode?: string;
+  /** Address announced in EPRT/PORT ("" = the control connection's local address). */
+  activeHost?: string;
   ccc?: boolean | string;
   timeout?: number | string;
   preserveTimestamp?: boolean | string;
@@ -99,6 +105,10 @@ export function serverSettings(def: ServerDef, tls: TlsSettings | undefined, log
   if (port > 0) client.port = Math.floor(port);
   const pasvHost = String(def.pasvHost ?? '').trim();
   if (pasvHost) client.pasvHost = pasvHost;
+  if (choice(def.encoding, ['utf8', 'latin1'] as const, 'utf8') === 'latin1') client.encoding = 'latin1';
+  if (choice(def.dataMode, ['passive', 'active'] as const, 'passive') === 'active') client.dataMode = 'active';
+  const activeHost = String(def.activeHost ?? '').trim();
+  if (activeHost) client.activeHost = activeHost;
   if (debug > 0 && logger) client.logger = logger;
   return {
     client,

@@ -204,3 +204,45 @@ describe('IPv6: pyftpdlib listening on ::1', function () {
     });
   }
 });
+
+describe('encoding latin1: ISO-8859-1 file names (vsftpd serves name bytes as they are)', function () {
+  this.timeout(60000);
+  const fs = require('node:fs');
+  const path = require('node:path');
+  const latin1Path = (dir, name) => Buffer.concat([Buffer.from(dir + path.sep), Buffer.from(name, 'latin1')]);
+  let srv;
+  before(async function () {
+    h.requireServer(this, 'vsftpd');
+    srv = await h.startServer('vsftpd', { mode: 'explicit' });
+    // (readable by the session user; srv.own() walks names as UTF-8 and cannot chown this one)
+    fs.writeFileSync(latin1Path(srv.root, 'Grüße.txt'), 'süß', { mode: 0o644 });
+  });
+  after(async () => { await srv?.stop(); });
+
+  it('lists, downloads and uploads names as ISO-8859-1 bytes; no OPTS UTF8 ON', async () => {
+    const client = await open(srv, { encoding: 'latin1' });
+    try {
+      const names = (await client.list('')).map((e) => e.name);
+      assert.ok(names.includes('Grüße.txt'), names.join(','));
+      assert.equal(String(await client.getBuffer('Grüße.txt')), 'süß');
+      await client.put(Buffer.from('x'), 'Ärger.txt');
+      assert.ok(fs.existsSync(latin1Path(srv.root, 'Ärger.txt')), 'stored under the ISO-8859-1 name');
+      assert.equal(await client.size('Ärger.txt'), 1);
+      assert.ok(!client.logLines.includes('>>> OPTS UTF8 ON'));
+      await assert.rejects(client.size('日本.txt'), (e) => e.kind === 'input' && /ISO-8859-1/.test(e.message));
+      assert.equal(client.connected, true);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('utf8 (the default) sends OPTS UTF8 ON when FEAT lists UTF8', async () => {
+    const client = await open(srv);
+    try {
+      const featUtf8 = client.features?.has('UTF8');
+      assert.equal(client.logLines.includes('>>> OPTS UTF8 ON'), Boolean(featUtf8));
+    } finally {
+      client.close();
+    }
+  });
+});

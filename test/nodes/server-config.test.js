@@ -84,4 +84,18 @@ describe('ftps-server settings', () => {
     assert.throws(() => serverSettings({ ...base, host: 'h', disableFeatures: 'MLST, REST' }, undefined), /disableFeatures: unknown feature "REST"/);
     assert.throws(() => serverSettings({ ...base, host: 'h', enableFeatures: 'SIZE', disableFeatures: 'size' }, undefined), /SIZE cannot be both enabled and disabled/);
   });
+
+  it('encoding, dataMode, activeHost: contract defaults (absent = utf8, passive, none); latin1, active and a host are passed on; junk is the default', () => {
+    const d = serverSettings({ ...base, host: 'h' }, undefined).client;
+    assert.strictEqual(d.encoding, undefined);
+    assert.strictEqual(d.dataMode, undefined);
+    assert.strictEqual(d.activeHost, undefined);
+    const s = serverSettings({ ...base, host: 'h', encoding: 'latin1', dataMode: 'active', activeHost: ' 192.0.2.7 ' }, undefined).client;
+    assert.strictEqual(s.encoding, 'latin1');
+    assert.strictEqual(s.dataMode, 'active');
+    assert.strictEqual(s.activeHost, '192.0.2.7');
+    const j = serverSettings({ ...base, host: 'h', encoding: 'ebcdic', dataMode: 'sideways' }, undefined).client;
+    assert.strictEqual(j.encoding, undefined);
+    assert.strictEqual(j.dataMode, undefined);
+  });
 });
