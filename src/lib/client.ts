@@ -171,6 +171,7 @@ export class FtpsClient {
     const mode = this.encryption;
     const raw = await connectTcp(host, port, this.s.timeoutMs, 'control connection');
     this.s.peer = raw.remoteAddress ?? host;
+    this.s.local = raw.localAddress ?? '';
     const stream: Duplex = mode === 'implicit' ? await this.secure.secureControl(raw) : raw;
     this.s.log.detail(`connected to ${host}:${port} (${this.s.peer}), ${mode}`);
     const control = new ControlConnection(stream, this.s.log, this.s.timeoutMs);

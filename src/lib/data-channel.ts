@@ -13,6 +13,7 @@ import type { Progress, TransferType } from './client-options';
 import { FtpError, isFtpError } from './errors';
 import type { ReadTarget } from './file-batches';
 import { sendFile } from './file-source';
+import { listenActive } from './active';
 import { afterPendingIo, fmtSeconds } from './io-timer';
 import { choosePassiveHost, parseEpsv, parsePasv } from './passive';
 import type { Reply } from './reply';
@@ -254,10 +255,22 @@ export class DataChannel {
       bytes += n;
       spec.onProgress?.({ bytes, total });
     };
-    const target = this.directTarget(spec);
+    const active = this.s.options.dataMode === 'active' && !owed;
+    const target = active ? null : this.directTarget(spec);
     const held: { secure?: ReadingConnection['secure'] } = {};
     const into = target ? this.readInto(target, count, () => stream) : undefined;
-    const raw = await this.openDataSocket(spec.command, into ? this.readingDialer(into, held) : undefined, owed);
+    let raw: net.Socket;
+    let sentFirst: Promise<Reply> | null = null;
+    if (active) {
+      // the server connects once it has the command
+      const listener = await listenActive(this.s, this.s.local);
+      c.send(spec.command);
+      sentFirst = c.read();
+      sentFirst.catch(noop);
+      raw = await listener.accepted(sentFirst, spec.command);
+    } else {
+      raw = await this.openDataSocket(spec.command, into ? this.readingDialer(into, held) : undefined, owed);
+    }
     raw.on('error', noop);
     const ended = target ? this.watchEnd(raw) : null;
     let stream: net.Socket = raw;
@@ -267,8 +280,8 @@ export class DataChannel {
     let secured: Promise<net.Socket> | null = null;
     const earlyTls: { error?: Error } = {};
     try {
-      if (!owed) c.send(spec.command);
-      const firstP = owed ? Promise.resolve(owed.first) : c.read();
+      if (!owed && !sentFirst) c.send(spec.command);
+      const firstP = owed ? Promise.resolve(owed.first) : (sentFirst ?? c.read());
       if (early) {
         secured = this.secure.secureData(raw, held.secure);
         secured.catch((e: Error) => {

@@ -32,6 +32,8 @@ export class Session {
   control: ControlConnection | null = null;
   /** The control connection's peer address: where EPSV data connections go. */
   peer = '';
+  /** The control connection's local address: where active-mode data connections are accepted. */
+  local = '';
   /** The TYPE last set on this session (null: not known). */
   currentType: TransferType | null = null;
   private chain: Promise<unknown> = Promise.resolve();

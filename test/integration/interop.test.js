@@ -36,6 +36,8 @@ async function open(srv, extra = {}) {
   }
 }
 
+const sent = (client, verb) => client.logLines.filter((l) => l.startsWith(`>>> ${verb} `) || l === `>>> ${verb}`);
+
 /** The log lines from the last command `verb ...` on. */
 function linesFrom(client, verb) {
   const i = client.logLines.map((l) => l.startsWith(`>>> ${verb}`)).lastIndexOf(true);
@@ -243,6 +245,57 @@ describe('encoding latin1: ISO-8859-1 file names (vsftpd serves name bytes as th
       assert.equal(client.logLines.includes('>>> OPTS UTF8 ON'), Boolean(featUtf8));
     } finally {
       client.close();
+    }
+  });
+});
+
+describe('active mode (dataMode "active")', function () {
+  this.timeout(60000);
+  for (const [kind, extra, verb] of [['vsftpd', {}, 'EPRT'], ['pyftpdlib', {}, 'EPRT'], ['pyftpdlib', { dropCommands: ['EPRT'] }, 'PORT']]) {
+    it(`${kind}${verb === 'PORT' ? ' without EPRT (PORT after the refusal)' : ''}: get, put, list over ${verb}, TLS as client on the accepted connection`, async function () {
+      h.requireServer(this, kind);
+      const srv = await h.startServer(kind, { mode: 'explicit', ...extra });
+      srv.put('act.txt', 'active ' + kind);
+      const client = await open(srv, { dataMode: 'active' });
+      try {
+        assert.equal(String(await client.getBuffer('act.txt')), 'active ' + kind);
+        await client.put(Buffer.from('up'), 'up.txt');
+        assert.deepEqual((await client.list('')).map((e) => e.name).sort(), ['act.txt', 'up.txt']);
+        assert.ok(sent(client, verb).length >= 3, `${verb} used`);
+        assert.deepEqual([...sent(client, 'EPSV'), ...sent(client, 'PASV')], []);
+        assert.ok(client.logLines.some((l) => /data connection secured/.test(l)));
+      } finally {
+        client.close();
+        await srv.stop();
+      }
+    });
+  }
+
+  it('a connection from another address is refused; the server\'s own is taken (vsftpd)', async function () {
+    h.requireServer(this, 'vsftpd');
+    const srv = await h.startServer('vsftpd', { mode: 'explicit' });
+    srv.put('act.txt', 'only the server');
+    const intruders = [];
+    const client = await open(srv, { dataMode: 'active' });
+    client.logLines.push = function (line) {
+      const m = /^active mode: waiting on ([\d.]+):(\d+)/.exec(line);
+      if (m) {
+        const s = net.connect({ host: m[1], port: Number(m[2]), localAddress: '127.0.0.2' });
+        const seen = { closedByPeer: false };
+        s.on('error', () => {});
+        s.on('close', () => { seen.closedByPeer = true; });
+        intruders.push(seen);
+      }
+      return Array.prototype.push.call(this, line);
+    };
+    try {
+      assert.equal(String(await client.getBuffer('act.txt')), 'only the server');
+      assert.equal(intruders.length, 1);
+      await new Promise((r) => setImmediate(r));
+      assert.ok(client.logLines.some((l) => /refused a data connection from 127\.0\.0\.2/.test(l)), client.logLines.join('\n'));
+    } finally {
+      client.close();
+      await srv.stop();
     }
   });
 });
