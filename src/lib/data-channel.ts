@@ -62,6 +62,13 @@ export class DataChannel {
    * on this session the handshake waits for the 1xx from now on.
    */
   private tlsAfterPreliminary = false;
+  /**
+   * Uploads wait for the 1xx before their handshake (vsftpd and pyftpdlib
+   * fail an upload, an empty one above all, whose handshake finished before
+   * they acted on STOR); a server that answered 425 to that (ftp-srv sends
+   * its 150 only after the handshake) gets the early order for uploads too.
+   */
+  private uploadTlsEarly = false;
   private readBuf: Buffer | null = null;
 
   constructor(
@@ -81,6 +88,7 @@ export class DataChannel {
     this.epsvAll = false;
     this.protect = false;
     this.tlsAfterPreliminary = false;
+    this.uploadTlsEarly = false;
   }
 
   /**
@@ -223,6 +231,11 @@ export class DataChannel {
     try {
       return await this.runOnce(spec);
     } catch (e) {
+      if (e instanceof UploadWaitedInVain) {
+        this.uploadTlsEarly = true;
+        this.s.log.info(`the server answered ${e.reply.code} to an upload whose TLS handshake waited for its 1xx; uploads start the handshake at once from now on`);
+        return this.runOnce(spec);
+      }
       if (!(e instanceof EarlyTlsReset)) throw e;
       this.tlsAfterPreliminary = true;
       this.s.log.info(`the server reset the data connection whose TLS handshake began before its 1xx reply (${e.reset.message}); waiting for the 1xx from now on`);
@@ -276,7 +289,7 @@ export class DataChannel {
     let stream: net.Socket = raw;
     let first: Reply;
     // (the server that owes a transfer has its command: the handshake may start at once)
-    const early = this.protect && (!this.tlsAfterPreliminary || owed !== undefined);
+    const early = this.protect && (owed !== undefined || (spec.upload ? this.uploadTlsEarly : !this.tlsAfterPreliminary));
     let secured: Promise<net.Socket> | null = null;
     const earlyTls: { error?: Error } = {};
     try {
@@ -296,6 +309,8 @@ export class DataChannel {
     if (first.code >= 300 || first.code < 100) {
       raw.destroy();
       if (earlyTls.error && isResetDuringHandshake(earlyTls.error)) throw new EarlyTlsReset(earlyTls.error);
+      // nothing was stored: the server gave up waiting for a data connection it counts only once secured
+      if (spec.upload && this.protect && !early && first.code === 425) throw new UploadWaitedInVain(first);
       throw replyError(first, spec.command);
     }
     const finalP: Promise<Reply> = first.code >= 200 ? Promise.resolve(first) : c.read('the reply at the end of the transfer', 0);
@@ -429,6 +444,13 @@ class EarlyTlsReset extends Error {
     readonly owed?: OwedTransfer,
   ) {
     super(reset.message);
+  }
+}
+
+/** 425 to an upload whose handshake waited for the 1xx: run() repeats it with the handshake at once. */
+class UploadWaitedInVain extends Error {
+  constructor(readonly reply: Reply) {
+    super(`${reply.code} ${reply.message}`);
   }
 }
 
