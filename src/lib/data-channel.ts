@@ -308,7 +308,8 @@ export class DataChannel {
     }
     if (first.code >= 300 || first.code < 100) {
       raw.destroy();
-      if (earlyTls.error && isResetDuringHandshake(earlyTls.error)) throw new EarlyTlsReset(earlyTls.error);
+      // a refusal (550) closes the data connection too: only "no data connection" replies are worth the other order
+      if ((first.code === 425 || first.code === 426) && earlyTls.error && isResetDuringHandshake(earlyTls.error)) throw new EarlyTlsReset(earlyTls.error);
       // nothing was stored: the server gave up waiting for a data connection it counts only once secured
       if (spec.upload && this.protect && !early && first.code === 425) throw new UploadWaitedInVain(first);
       throw replyError(first, spec.command);
