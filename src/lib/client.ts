@@ -21,6 +21,7 @@ import { CrlfToLf, LfToCrlf } from './ascii';
 import { FileSink } from './file-sink';
 import { FileBatches, ReadTarget } from './file-batches';
 import { MemoryTarget } from './memory-target';
+import { memoryLimitBytes } from './limits';
 import { sendFile } from './file-source';
 import { formatFtpTime, parseFtpTime, toDate } from './timefmt';
 import { TlsSessionStore } from './tls-sessions';
@@ -65,6 +66,12 @@ export interface FtpsClientOptions {
   disable?: Array<Switchable | 'MLSD'>;
   debug?: DebugLevel;
   logger?: LogSink;
+  /** MiB one download into memory or one listing may hold (default 256): beyond it the operation fails. */
+  maxMemory?: number;
+  /** Bytes/s a transfer must average over lowSpeedTime (curl's --speed-limit; default 1, 0 = off). */
+  lowSpeedLimit?: number;
+  /** Seconds the low-speed average is taken over (default 60). */
+  lowSpeedTime?: number;
 }
 
 export interface Progress {
@@ -251,6 +258,11 @@ export class FtpsClient {
    */
   get hasStrayReply(): boolean {
     return this.control !== null && !this.control.idle;
+  }
+
+  /** maxMemory in bytes: what one listing (or walk) may cost, read by tree.ts. */
+  get maxListingBytes(): number {
+    return memoryLimitBytes(this.options.maxMemory);
   }
 
   /** true while the control connection is up. */
@@ -990,7 +1002,7 @@ export class FtpsClient {
   /** RETR into memory, with the transfer's result (final reply, bytes, time) beside the data. */
   fetch(remote: string, opts: Omit<TransferOptions, 'offset'> = {}): Promise<TransferResult & { data: Buffer }> {
     return this.exclusive(async () => {
-      const mem = new MemoryTarget();
+      const mem = new MemoryTarget(memoryLimitBytes(this.options.maxMemory), remote);
       const r = await this.retrieve(remote, mem, { ...opts, offset: 0 });
       return { ...r, data: mem.data() };
     });
@@ -1074,7 +1086,7 @@ export class FtpsClient {
     return this.exclusive(async () => {
       if (verb !== 'LIST' && verb !== 'NLST' && verb !== 'MLSD') throw new FtpError(`not a listing command: ${String(verb)}`, { kind: 'input' });
       if (dir !== undefined && dir !== '') assertPath(dir, 'directory');
-      const mem = new MemoryTarget();
+      const mem = new MemoryTarget(memoryLimitBytes(this.options.maxMemory), `the listing of ${dir || 'the current directory'}`);
       await this.runTransfer({
         command: dir ? `${verb} ${dir}` : verb,
         upload: false,

@@ -24,6 +24,12 @@ export interface ServerDef extends NodeDef {
   maxConnections?: number | string;
   idleTimeout?: number | string;
   debug?: number | string;
+  /** MiB one in-memory download or listing may hold (default 256). */
+  maxMemory?: number | string;
+  /** Bytes/s a transfer must average over lowSpeedTime (default 1, 0 = off). */
+  lowSpeedLimit?: number | string;
+  /** Seconds (default 60). */
+  lowSpeedTime?: number | string;
   /** Extension: highest TLS version offered ("" = TLS 1.3). */
   tlsMaxVersion?: string;
   /** Extension: local file names chosen by messages must stay inside this folder ("" = any path). */
@@ -105,6 +111,9 @@ export function serverSettings(def: ServerDef, tls: TlsSettings | undefined, log
     timeout: num(def.timeout, 120, 1),
     preserveTimestamp: flag(def.preserveTimestamp, false),
     debug,
+    maxMemory: num(def.maxMemory, 256, 1),
+    lowSpeedLimit: num(def.lowSpeedLimit, 1, 0),
+    lowSpeedTime: num(def.lowSpeedTime, 60, 1),
   };
   if (!flag(def.feat, true)) client.feat = false;
   const enable = featureList(def.enableFeatures, 'enableFeatures');

@@ -21,9 +21,19 @@ describe('ftps-server settings', () => {
       timeout: 120,
       preserveTimestamp: false,
       debug: 0,
+      maxMemory: 256,
+      lowSpeedLimit: 1,
+      lowSpeedTime: 60,
     });
     assert.strictEqual(s.maxConnections, 1);
     assert.strictEqual(s.idleTimeout, 60);
+  });
+
+  it('maxMemory, lowSpeedLimit and lowSpeedTime from editor strings; junk gives the defaults', () => {
+    const s = serverSettings({ ...base, host: 'h', maxMemory: '8', lowSpeedLimit: '0', lowSpeedTime: '5' }, undefined);
+    assert.deepStrictEqual([s.client.maxMemory, s.client.lowSpeedLimit, s.client.lowSpeedTime], [8, 0, 5]);
+    const j = serverSettings({ ...base, host: 'h', maxMemory: 'x', lowSpeedLimit: '-1', lowSpeedTime: '0' }, undefined);
+    assert.deepStrictEqual([j.client.maxMemory, j.client.lowSpeedLimit, j.client.lowSpeedTime], [256, 1, 60]);
   });
 
   it('editor strings become numbers and booleans; port "" means the default', () => {
