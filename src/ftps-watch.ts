@@ -10,6 +10,7 @@ import { promises as fsp } from 'node:fs';
 import { setMaxListeners } from 'node:events';
 import { assertSafeArgument } from './lib';
 import type { FtpsClient } from './lib';
+import { staysBelow } from './lib/safe-names';
 import { ActionDef, choice, ClientJob, flagOpt, FtpsNodeError, inputError, ServerNode, ServerUser, toNodeError } from './nodes/action';
 import { LIST_METHODS, listDir, matches, MsgEntry, relativeTo, toMsgEntry, walk } from './nodes/listing';
 import type { Node, NodeAPI, NodeDone, NodeMessage, NodeSend } from './nodes/red';
@@ -176,6 +177,7 @@ export = function (RED: NodeAPI): void {
       try {
         let gone = false;
         if (ev.event !== 'unlink') {
+          if (afterEmit !== 'keep' && !staysBelow(dir, ev.path)) throw inputError(`refusing to ${afterEmit} ${ev.path}: the server listed it outside ${dir}`);
           const rel = relativeTo(dir, ev.path).replace(/^\/+/, '');
           if (localFolder) {
             step = 'download';

@@ -1,5 +1,6 @@
 /** Remote file-system helpers built from single FTP commands: exists, isDir, mkdir -p, rm -r. */
-import { isFtpError } from '../lib';
+import { FtpError, isFtpError } from '../lib';
+import { staysBelow } from '../lib/safe-names';
 import type { FtpsClient } from '../lib';
 import { ListMethod, walk } from './listing';
 
@@ -80,6 +81,11 @@ export async function mkdirp(client: FtpsClient, dir: string): Promise<void> {
 /** rm -r: delete everything below `dir` (files first, then directories deepest first), then `dir` itself. */
 export async function removeTree(client: FtpsClient, dir: string, method: ListMethod = 'auto', signal?: AbortSignal): Promise<number> {
   const all = await walk(client, dir, method === 'nlst' ? 'auto' : method, signal);
+  // checked before the first DELE: a listing that names "../evil" or "a/b" must not delete outside the tree
+  const outside = all.find((w) => !staysBelow(dir, w.entry.path));
+  if (outside) {
+    throw new FtpError(`refusing to remove ${dir} recursively: its listing names ${JSON.stringify(outside.entry.path)}, which is not below it; nothing was deleted`, { kind: 'protocol' });
+  }
   let removed = 0;
   for (const w of all) {
     if (w.entry.type === 'dir') continue;

@@ -106,4 +106,61 @@ describe('scripted hostile server (nodes)', function () {
       await stillWorks();
     });
   });
+
+  describe('class 5: destructive walks stay below their root; walks never revisit, and stop at 64 levels', () => {
+    const dirLine = (name) => `drwxr-xr-x    2 0        0            4096 Jan 01 00:00 ${name}`;
+    const fileLine = (name) => `-rw-r--r--    1 0        0              12 Jan 01 00:00 ${name}`;
+
+    it('scripted hostile server: rmdir recursive on a listing naming "../evil" and "a/b" deletes nothing and fails', async () => {
+      await start();
+      server.handle('LIST', async (s) => {
+        const sock = await s.dataSocket();
+        s.reply('150 Here comes the directory listing.');
+        sock.end([fileLine('ok.txt'), fileLine('../evil'), fileLine('a/b')].join('\r\n') + '\r\n');
+        await once(sock, 'finish');
+        s.reply('226 Directory send OK.');
+      });
+      server.handle('DELE', (s) => s.reply('250 deleted'));
+      server.handle('RMD', (s) => s.reply('250 removed'));
+      await load([{ id: 'o1', type: 'ftps-ops', operation: 'rmdir', recursive: true }, MDTM_NODE]);
+      const e = await caughtError(call('o1', { filename: 'tree' }));
+      assert.match(e.message, /not below it; nothing was deleted/);
+      assert.deepStrictEqual(server.lines.filter((l) => /^(DELE|RMD)/.test(l)), []);
+      await stillWorks();
+    });
+
+    it('scripted hostile server: a directory that lists itself (no unique fact) stops a recursive listing with an error naming the 64-level limit', async () => {
+      await start();
+      let lists = 0;
+      server.handle('LIST', async (s) => {
+        lists += 1;
+        const sock = await s.dataSocket();
+        s.reply('150 Here comes the directory listing.');
+        sock.end(dirLine('loop') + '\r\n');
+        await once(sock, 'finish');
+        s.reply('226 Directory send OK.');
+      });
+      await load([{ id: 'l1', type: 'ftps-list', method: 'list', recursive: true }, MDTM_NODE]);
+      const e = await caughtError(call('l1', { filename: 'top' }));
+      assert.match(e.message, /deeper than 64 levels/);
+      assert.ok(lists <= 66, `${lists} listings`);
+      await stillWorks();
+    });
+
+    it('scripted hostile server: a listing that names its own directory again ("./x", "x/") is not walked twice', async () => {
+      await start();
+      const listed = [];
+      server.handle('LIST', async (s, arg) => {
+        listed.push(arg);
+        const sock = await s.dataSocket();
+        s.reply('150 Here comes the directory listing.');
+        sock.end(arg === 'top' ? [dirLine('x'), dirLine('./x'), dirLine('x/')].join('\r\n') + '\r\n' : '');
+        await once(sock, 'finish');
+        s.reply('226 Directory send OK.');
+      });
+      await load([{ id: 'l1', type: 'ftps-list', method: 'list', recursive: true }, MDTM_NODE]);
+      await call('l1', { filename: 'top' });
+      assert.deepStrictEqual(listed, ['top', 'top/x']);
+    });
+  });
 });
