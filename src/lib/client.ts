@@ -260,6 +260,11 @@ export class FtpsClient {
     return this.control !== null && !this.control.idle;
   }
 
+  /** Why the control connection ended (a protocol error, a timeout, the server's 421), null while it is up or never opened. */
+  get closedReason(): FtpError | null {
+    return this.control?.closedReason ?? null;
+  }
+
   /** maxMemory in bytes: what one listing (or walk) may cost, read by tree.ts. */
   get maxListingBytes(): number {
     return memoryLimitBytes(this.options.maxMemory);
@@ -713,12 +718,15 @@ export class FtpsClient {
       raw.destroy();
       throw replyError(first, spec.command);
     }
-    const finalP: Promise<Reply> = first.code >= 200 ? Promise.resolve(first) : c.read('the reply at the end of the transfer', 0);
+    const finalP: Promise<Reply> = first.code >= 200 ? Promise.resolve(first) : c.readFinal('the reply at the end of the transfer', 0);
     finalP.catch(noop);
-    // A failure reply while data is still flowing ends the stream at once.
-    finalP.then((r) => {
-      if (r.code >= 400) stream.destroy(replyError(r, spec.command));
-    }, noop);
+    // A failure reply while data is still flowing ends the stream at once; so does a control connection that failed (out of step, closed).
+    finalP.then(
+      (r) => {
+        if (r.code >= 400) stream.destroy(replyError(r, spec.command));
+      },
+      (e: Error) => stream.destroy(e),
+    );
 
     total = spec.total ?? parseSizeHint(first.message);
     if (target && total !== null && spec.restAt === 0) target.expect?.(total);
@@ -774,7 +782,8 @@ export class FtpsClient {
     }
     spec.signal?.removeEventListener('abort', onAbort);
     const final = await this.within(finalP, this.timeoutMs, `the reply at the end of ${spec.command}`);
-    if (final.code >= 300) throw replyError(final, spec.command);
+    // only a 2xx says the server has the whole file
+    if (final.code < 200 || final.code >= 300) throw replyError(final, spec.command);
     // Node accepts a TCP FIN without TLS close_notify as a clean end, so a cut
     // connection can look complete; the size the server announced says otherwise.
     // After REST some servers announce the whole file, others what is left: offset

@@ -13,6 +13,11 @@ const { MockFtpServer } = require('../support/mock-server');
 
 const MiB = 1024 * 1024;
 
+/** Everything the nodes logged so far (the debug log included), as text. */
+function logText() {
+  return helper.log().args.map((a) => a.map((x) => (x && x.msg !== undefined ? String(x.msg) : String(x))).join(' ')).join('\n');
+}
+
 /** Memory that Buffers and strings can grow: the JS heap plus array buffers. */
 function memNow() {
   const m = process.memoryUsage();
@@ -161,6 +166,104 @@ describe('scripted hostile server (nodes)', function () {
       await load([{ id: 'l1', type: 'ftps-list', method: 'list', recursive: true }, MDTM_NODE]);
       await call('l1', { filename: 'top' });
       assert.deepStrictEqual(listed, ['top', 'top/x']);
+    });
+  });
+
+  describe('class 2: reply buffers are bounded; a flood of unasked replies fails the msg', () => {
+    it('scripted hostile server: a multi-line greeting that never ends (220- forever) fails the msg, memory stays bounded', async () => {
+      await start({ greeting: null });
+      let sent = 0;
+      server.on('session', (s) => {
+        void flood(s.socket, Buffer.from('220-welcome, and more welcome\r\n'.repeat(2000))).then((n) => (sent += n));
+      });
+      await load([MDTM_NODE]);
+      const before = memNow();
+      const e = await caughtError(call('m1', { filename: 'x' }));
+      assert.match(e.message, /multi-line reply 220 longer than 1048576 bytes/);
+      assert.ok(memNow() - before < 64 * MiB, `memory grew by ${((memNow() - before) / MiB).toFixed(1)} MiB`);
+      assert.ok(sent < 256 * MiB);
+    });
+
+    it('scripted hostile server: a reply line longer than 64 KiB fails the msg; the next msg gets a new session', async () => {
+      await start();
+      server.handle('MDTM', (s) => s.reply('213 ' + '9'.repeat(100 * 1024)));
+      await load([MDTM_NODE]);
+      const e = await caughtError(call('m1', { filename: 'x' }));
+      assert.match(e.message, /reply line longer than 65536 bytes/);
+      await stillWorks();
+      assert.strictEqual(server.sessions.length, 2);
+    });
+
+    it('scripted hostile server: a flood of unasked replies after login fails the msg instead of logging in again and again', async () => {
+      await start();
+      server.handle('TYPE', (s) => s.reply('200 Type set.', ...Array.from({ length: 200 }, (_, i) => `200 unasked ${i}`)));
+      await load([MDTM_NODE], { debug: 1 });
+      const e = await caughtError(call('m1', { filename: 'x' }));
+      assert.match(e.message, /no command asked for|new sessions in a row/);
+      const logins = server.lines.filter((l) => l.startsWith('USER ')).length;
+      assert.ok(logins <= 4, `${logins} logins for one msg`);
+      assert.match(logText(), /discarded a reply no command asked for: 200/);
+    });
+  });
+
+  describe('class 3: the reply state machine', () => {
+    it('scripted hostile server: 125 after 150 is not the final reply; a later failing DELE is not taken for a stale 226', async () => {
+      await start({ files: { 'a.txt': 'hello' } });
+      server.handle('RETR', async (s) => {
+        const sock = await s.dataSocket();
+        s.reply('150 Opening BINARY mode data connection.', '125 Data connection already open; transfer starting.');
+        sock.end('hello');
+        await once(sock, 'finish');
+        s.reply('226 Transfer complete.');
+      });
+      server.handle('DELE', (s) => s.reply('550 Permission denied.'));
+      await load([{ id: 'g1', type: 'ftps-get', output: 'utf8' }, { id: 'o1', type: 'ftps-ops', operation: 'delete' }, MDTM_NODE]);
+      const m = await call('g1', { filename: 'a.txt' });
+      assert.strictEqual(m.payload, 'hello');
+      assert.strictEqual(m.ftps.code, 226);
+      const e = await caughtError(call('o1', { filename: 'a.txt' }));
+      assert.strictEqual(e.code, 550);
+      await stillWorks();
+    });
+
+    it('scripted hostile server: a server repeating 150 forever fails the transfer (a few 1xx at most), it does not wait forever', async () => {
+      await start();
+      server.handle('RETR', async (s) => {
+        await s.dataSocket();
+        const t = setInterval(() => s.reply('150 still opening'), 20);
+        s.socket.once('close', () => clearInterval(t));
+      });
+      await load([{ id: 'g1', type: 'ftps-get', output: 'buffer' }, MDTM_NODE], { timeout: 30 });
+      const e = await caughtError(call('g1', { filename: 'x' }));
+      assert.match(e.message, /more than 4 preliminary \(1xx\) replies/);
+      await stillWorks();
+    });
+
+    it('scripted hostile server: a data connection closed after 150 with no final reply is an error, not a 0-byte success', async () => {
+      await start();
+      server.handle('RETR', async (s) => {
+        const sock = await s.dataSocket();
+        s.reply('150 Opening BINARY mode data connection.');
+        sock.end();
+      });
+      await load([{ id: 'g1', type: 'ftps-get', output: 'buffer' }, MDTM_NODE], { timeout: 2 });
+      const e = await caughtError(call('g1', { filename: 'x' }));
+      assert.match(e.message, /timed out .* waiting for the reply at the end of RETR x/);
+      await stillWorks();
+    });
+
+    it('scripted hostile server: a stray reply while idle is discarded (debug log line) and the next command reads its own reply', async () => {
+      await start();
+      await load([MDTM_NODE], { debug: 1 });
+      server.handle('MDTM', (s) => s.reply('213 20200101000000'));
+      await call('m1', { filename: 'a' });
+      server.sessions[0].reply('250 stray and stale');
+      // the stray must have arrived before the next command is sent: wait for the client's log line
+      while (!logText().includes('discarded a reply no command asked for: 250')) await new Promise((r) => setImmediate(r));
+      server.handle('MDTM', (s) => s.reply('213 20240102030405'));
+      const m = await call('m1', { filename: 'b' });
+      assert.strictEqual(m.payload, '2024-01-02T03:04:05.000Z');
+      assert.strictEqual(server.sessions.length, 1, 'the session was reused');
     });
   });
 });
