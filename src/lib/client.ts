@@ -347,6 +347,7 @@ export class FtpsClient {
       if (welcome.code !== 220) throw replyError(welcome, '(connect)');
       this.welcome = welcome;
       if (mode === 'explicit') {
+        control.mark();
         const auth = await control.request('AUTH TLS');
         if (auth.code !== 234) {
           throw new FtpError(`the server refused AUTH TLS: ${auth.code} ${auth.message} (choose "clear" encryption only if you accept an unencrypted session)`, {
@@ -356,6 +357,7 @@ export class FtpsClient {
             command: 'AUTH TLS',
           });
         }
+        if (control.receivedMore) throw new FtpError('the server sent more after its 234 reply to AUTH TLS, before the TLS handshake: refused as a protocol error (plaintext injection)', { kind: 'protocol', code: 0, command: 'AUTH TLS' });
         const raw = control.release();
         control.replaceStream(await this.secureControl(raw as net.Socket));
       }

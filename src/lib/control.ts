@@ -82,6 +82,22 @@ export class ControlConnection {
     return this.queue.length === 0 && !this.parser.midReply;
   }
 
+  private strayMark = 0;
+
+  /** Remember the stream's position: receivedMore says later whether anything came after it. */
+  mark(): void {
+    this.strayMark = this.strays;
+  }
+
+  /**
+   * Anything received since mark() beyond the replies read (queued, half
+   * received, discarded as unasked): after AUTH TLS's 234 that is plaintext
+   * injected ahead of the handshake (CVE-2011-0411 and kin).
+   */
+  get receivedMore(): boolean {
+    return this.strays !== this.strayMark || this.queue.length > 0 || this.parser.midReply || this.parser.holdsStrayLines;
+  }
+
   /** Send one command line. Throws before sending if the line is unsafe or the connection is gone. */
   send(line: string): void {
     assertSafeArgument(line, 'command');

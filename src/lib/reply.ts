@@ -76,6 +76,11 @@ export class ReplyParser {
     return this.current !== null || this.pendingBytes > 0;
   }
 
+  /** True when lines that are no reply are held for the next one. */
+  get holdsStrayLines(): boolean {
+    return this.stray.length > 0;
+  }
+
   private line(raw: Buffer): void {
     const end = raw.length > 0 && raw[raw.length - 1] === 0x0d ? raw.length - 1 : raw.length;
     if (end > MAX_LINE_BYTES) throw new ReplyParserError(`reply line longer than ${MAX_LINE_BYTES} bytes`);

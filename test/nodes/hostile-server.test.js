@@ -266,4 +266,15 @@ describe('scripted hostile server (nodes)', function () {
       assert.strictEqual(server.sessions.length, 1, 'the session was reused');
     });
   });
+
+  describe('class 4: STARTTLS injection', () => {
+    it('scripted hostile server: plaintext after 234 in the same packet is a protocol error, never a reply; no login is sent', async () => {
+      await start();
+      server.handle('AUTH', (s) => s.write('234 AUTH TLS successful\r\n230 Login successful (injected)\r\n'));
+      await load([MDTM_NODE], { encryption: 'explicit' });
+      const e = await caughtError(call('m1', { filename: 'x' }));
+      assert.match(e.message, /sent more after its 234 reply to AUTH TLS/);
+      assert.deepStrictEqual(server.lines.filter((l) => /^(USER|PASS)/.test(l)), []);
+    });
+  });
 });
