@@ -8,7 +8,7 @@ import { Readable, Writable, Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { afterPendingIo, ControlConnection, fmtSeconds } from './control';
 import { DetachableStream } from './ccc-stream';
-import { FtpError, isFtpError, maskCommand } from './errors';
+import { FtpError, isFtpError, maskCommand, maskErrorSecrets } from './errors';
 import { HelpOverride, parseFeat, parseHelp, parseHelpOverride } from './features';
 import { FeatureSwitches, isUnknownCommand, mlstOptsFacts, resumeNeedsSize, Switchable } from './feature-switches';
 import { list as listTree, ListOptions, TreeEntry } from './tree';
@@ -440,6 +440,7 @@ export class FtpsClient {
   private async doLogin(user: string, password: string): Promise<Reply> {
     assertSafeArgument(user, 'user');
     assertSafeArgument(password, 'password');
+    if (password && !this.log.secrets.includes(password)) this.log.secrets.push(password);
     const c = this.requireControl();
     let r = await c.request(`USER ${user}`);
     if (r.code === 331 || r.code === 332) {
@@ -521,7 +522,10 @@ export class FtpsClient {
 
   /** One operation at a time on the control connection; the rest queue behind it. */
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.chain.then(fn, fn);
+    const masked = (e: unknown): never => {
+      throw maskErrorSecrets(e, this.log.secrets);
+    };
+    const run = this.chain.then(fn, fn).catch(masked);
     this.chain = run.catch(noop);
     return run;
   }

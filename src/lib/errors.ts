@@ -56,3 +56,26 @@ export function isFtpError(e: unknown): e is FtpError {
 export function maskCommand(line: string): string {
   return line.replace(/^(\s*(?:PASS|ACCT)\s+).*$/is, '$1****');
 }
+
+/** `text` with every occurrence of each secret shown as ****; plain string search, linear in the text. */
+export function maskSecrets(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const sec of secrets) if (sec !== '' && out.includes(sec)) out = out.split(sec).join('****');
+  return out;
+}
+
+/**
+ * A server may echo the password in a reply ("530 bad password 'x'"): an
+ * error on its way out has it masked in its message, server text and
+ * command, and so in msg.error, statuses and logs built from it.
+ */
+export function maskErrorSecrets(e: unknown, secrets: readonly string[]): unknown {
+  if (secrets.length === 0 || !(e instanceof Error)) return e;
+  e.message = maskSecrets(e.message, secrets);
+  if (e instanceof FtpError) {
+    const w = e as unknown as { serverMessage: string; command: string };
+    w.serverMessage = maskSecrets(e.serverMessage, secrets);
+    w.command = maskSecrets(e.command, secrets);
+  }
+  return e;
+}

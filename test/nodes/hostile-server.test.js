@@ -277,4 +277,24 @@ describe('scripted hostile server (nodes)', function () {
       assert.deepStrictEqual(server.lines.filter((l) => /^(USER|PASS)/.test(l)), []);
     });
   });
+
+  describe('class 6: a password echoed by the server', () => {
+    it('scripted hostile server: a 530 that echoes the password shows **** in the error, msg.error, the status and the debug log', async () => {
+      await start();
+      server.handle('PASS', (s, arg) => s.reply(`530 bad password '${arg}' for you`));
+      await load([MDTM_NODE], { debug: 2 });
+      const statuses = [];
+      const n = helper.getNode('m1');
+      const orig = n.status.bind(n);
+      n.status = (st) => {
+        statuses.push(st);
+        return orig(st);
+      };
+      const e = await caughtError(call('m1', { filename: 'x' }));
+      assert.match(e.message, /bad password '\*\*\*\*'/);
+      const everything = [e.message, JSON.stringify(e.msg.error), JSON.stringify(statuses), logText()].join('\n');
+      assert.ok(!everything.includes('sekrit-pw'), everything);
+      assert.match(logText(), /530 bad password '\*\*\*\*'/);
+    });
+  });
 });

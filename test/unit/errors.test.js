@@ -149,4 +149,12 @@ describe('errors: scratchPath', () => {
   it('the default body differs between calls', () => {
     assert.notEqual(scratchPath('f', {}, false), scratchPath('f', {}, false));
   });
+
+  it('maskSecrets / maskErrorSecrets: every echo of a secret becomes ****, in message, server text and command', () => {
+    const { maskSecrets, maskErrorSecrets, FtpError: E } = require('../../nodes/lib/errors');
+    assert.strictEqual(maskSecrets("530 'pw' and pw again", ['pw']), "530 '****' and **** again");
+    assert.strictEqual(maskSecrets('no secret', ['']), 'no secret');
+    const e = maskErrorSecrets(new E("login: 530 bad 'hunter2'", { kind: 'reply', code: 530, serverMessage: "bad 'hunter2'", command: 'x hunter2' }), ['hunter2']);
+    assert.deepStrictEqual([e.message, e.serverMessage, e.command], ["login: 530 bad '****'", "bad '****'", 'x ****']);
+  });
 });
