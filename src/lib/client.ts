@@ -16,6 +16,7 @@ import { downloadTree, uploadTree, TreeTransferOptions, TreeTransferResult } fro
 import { DebugLevel, DebugLog, LogSink } from './log';
 import { choosePassiveHost, parseEpsv, parsePasv } from './passive';
 import { Reply } from './reply';
+import { parseQuotedPath, parseSizeHint, parseUniqueName } from './server-text';
 import { connectReading, connectTcp, handshakeCanWait, ReadingConnection, ReadInto, startTls } from './sockets';
 import { CrlfToLf, LfToCrlf } from './ascii';
 import { FileSink } from './file-sink';
@@ -159,11 +160,7 @@ export function replyError(reply: Reply, command: string): FtpError {
   });
 }
 
-/** "257 "/a ""quoted"" dir" created" → /a "quoted" dir */
-export function parseQuotedPath(message: string): string | null {
-  const m = /"((?:[^"]|"")*)"/.exec(message);
-  return m ? m[1].replace(/""/g, '"') : null;
-}
+export { parseQuotedPath };
 
 function sanitize(s: string): string {
   return s.replace(/[^A-Za-z0-9._-]/g, '_');
@@ -1368,17 +1365,6 @@ export class FtpsClient {
   }
 }
 
-/** "150 Opening BINARY mode data connection for x (1234 bytes)." */
-function parseSizeHint(message: string): number | null {
-  const m = /\((\d+) bytes\)/i.exec(message);
-  return m ? Number(m[1]) : null;
-}
-
-/** STOU's chosen name: "150 FILE: name" (RFC 1123) or "... unique file name: name" / "... as name". */
-function parseUniqueName(reply: Reply): string | null {
-  const m = /FILE:\s*(.+?)\s*$/im.exec(reply.message) ?? /unique (?:file )?name:?\s*"?([^"\s)]+)"?/i.exec(reply.message);
-  return m ? m[1] : null;
-}
 
 function* chunks(data: Buffer): Generator<Buffer> {
   for (let i = 0; i < data.length; i += IO_CHUNK) yield data.subarray(i, i + IO_CHUNK);

@@ -297,4 +297,25 @@ describe('scripted hostile server (nodes)', function () {
       assert.match(logText(), /530 bad password '\*\*\*\*'/);
     });
   });
+
+  describe('class 7: linear-time parsing of server text', () => {
+    it('scripted hostile server: a STOU 150 reply crafted against a backtracking regex costs no more CPU than an ordinary upload', async () => {
+      await start();
+      const crafted = 'FILE:a' + ' '.repeat(60000) + 'x';
+      server.handle('STOU', async (s) => {
+        const sock = await s.dataSocket();
+        s.reply(`150 ${crafted}`);
+        sock.resume();
+        await once(sock, 'end');
+        s.reply('226 Transfer complete.');
+      });
+      await load([{ id: 'p1', type: 'ftps-put', mode: 'unique' }, MDTM_NODE]);
+      const cpu0 = process.cpuUsage();
+      const m = await call('p1', { filename: '', payload: 'data' });
+      const d = process.cpuUsage(cpu0);
+      assert.strictEqual(m.filename, crafted.slice(5).trim());
+      // the old /FILE:\s*(.+?)\s*$/ took about 5 s of CPU on this line
+      assert.ok((d.user + d.system) / 1000 < 2000, `${(d.user + d.system) / 1000} ms of CPU`);
+    });
+  });
 });
