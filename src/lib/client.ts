@@ -14,7 +14,7 @@ import { FeatureSwitches, isUnknownCommand, mlstOptsFacts, resumeNeedsSize, Swit
 import { list as listTree, ListOptions, TreeEntry } from './tree';
 import { downloadTree, uploadTree, TreeTransferOptions, TreeTransferResult } from './tree-transfer';
 import { DebugLevel, DebugLog, LogSink } from './log';
-import { choosePassiveHost, parseEpsv, parsePasv } from './passive';
+import { assertDataPort, choosePassiveHost, parseEpsv, parsePasv } from './passive';
 import { Reply } from './reply';
 import { parseQuotedPath, parseSizeHint, parseUniqueName } from './server-text';
 import { connectReading, connectTcp, handshakeCanWait, ReadingConnection, ReadInto, startTls } from './sockets';
@@ -583,6 +583,7 @@ export class FtpsClient {
       const r = await c.request('EPSV');
       if (r.code === 229) {
         const port = parseEpsv(r);
+        assertDataPort(port, this.options.pasvHost, 'EPSV', r);
         this.log.detail(`data connection to ${this.peer}:${port} (EPSV)`);
         try {
           return await dial(this.peer, port);
@@ -602,6 +603,7 @@ export class FtpsClient {
     if (this.options.pret && tryEpsv) await this.expect(`PRET ${command}`, 2);
     const r = await this.expect('PASV', [227]);
     const announced = parsePasv(r);
+    assertDataPort(announced.port, this.options.pasvHost, 'PASV', r);
     const choice = choosePassiveHost(announced.host, this.peer, this.peer, this.options.pasvHost, this.options.allowForeignDataHost === true);
     if (choice.note) this.log.info(choice.note);
     this.log.detail(`data connection to ${choice.host}:${announced.port} (PASV)`);

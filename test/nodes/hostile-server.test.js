@@ -318,4 +318,19 @@ describe('scripted hostile server (nodes)', function () {
       assert.ok((d.user + d.system) / 1000 < 2000, `${(d.user + d.system) / 1000} ms of CPU`);
     });
   });
+
+  describe('class 8: data ports below 1024', () => {
+    for (const epsv of ['auto', 'never']) {
+      it(`scripted hostile server: ${epsv === 'never' ? 'a PASV' : 'an EPSV'} reply naming port 25 is refused with the reason, nothing is dialled`, async () => {
+        await start();
+        server.handle('EPSV', (s) => s.reply('229 Entering Extended Passive Mode (|||25|)'));
+        server.handle('PASV', (s) => s.reply('227 Entering Passive Mode (127,0,0,1,0,25).'));
+        await load([{ id: 'g1', type: 'ftps-get', output: 'buffer' }, MDTM_NODE], { epsv });
+        const e = await caughtError(call('g1', { filename: 'x' }));
+        assert.match(e.message, /data port 25, below 1024.*pasvHost/);
+        assert.deepStrictEqual(server.lines.filter((l) => l.startsWith('RETR')), []);
+        await stillWorks();
+      });
+    }
+  });
 });
