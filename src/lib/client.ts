@@ -23,6 +23,7 @@ import { FileSink } from './file-sink';
 import { FileBatches, ReadTarget } from './file-batches';
 import { MemoryTarget } from './memory-target';
 import { memoryLimitBytes } from './limits';
+import { watchLowSpeed } from './low-speed';
 import { sendFile } from './file-source';
 import { formatFtpTime, parseFtpTime, toDate } from './timefmt';
 import { TlsSessionStore } from './tls-sessions';
@@ -742,6 +743,7 @@ export class FtpsClient {
     };
     if (spec.signal?.aborted) onAbort();
     spec.signal?.addEventListener('abort', onAbort, { once: true });
+    const slow = watchLowSpeed(this.options.lowSpeedLimit ?? 1, this.options.lowSpeedTime ?? 60, () => bytes, (e) => stream.destroy(e), spec.command);
     try {
       if (this.dataTls) {
         stream = await this.secureData(raw, held.secure);
@@ -781,10 +783,12 @@ export class FtpsClient {
         await pipeline([stream, ...steps, sink]);
       }
     } catch (err) {
+      slow.stop();
       spec.signal?.removeEventListener('abort', onAbort);
       if (target) await target.abandon();
       throw await this.afterDataFailure(err, finalP, spec.command, stream, raw, aborted);
     }
+    slow.stop();
     spec.signal?.removeEventListener('abort', onAbort);
     const final = await this.within(finalP, this.timeoutMs, `the reply at the end of ${spec.command}`);
     // only a 2xx says the server has the whole file
@@ -839,7 +843,8 @@ export class FtpsClient {
       return new FtpError(`${command}: local file error: ${e.message}`, { kind: 'local', command, cause: e });
     }
     if (reply && reply.code >= 400) {
-      if (!(isFtpError(err) && err.kind === 'local')) return replyError(reply, command);
+      // our own local failure or timeout (idle, low speed) explains it; the server's 426 only reports our closing
+      if (!(isFtpError(err) && (err.kind === 'local' || err.kind === 'timeout'))) return replyError(reply, command);
     }
     if (isFtpError(err)) return err;
     return new FtpError(`${command}: data connection failed: ${e?.message ?? String(err)}`, { kind: 'data', code: reply?.code ?? 0, serverMessage: reply?.message ?? '', command, cause: err });

@@ -333,4 +333,24 @@ describe('scripted hostile server (nodes)', function () {
       });
     }
   });
+
+  describe('class 9: the low-speed guard', () => {
+    it('scripted hostile server: a RETR that trickles a byte at a time, each within the idle timeout, fails on lowSpeedLimit', async () => {
+      await start();
+      server.handle('RETR', async (s) => {
+        const sock = await s.dataSocket();
+        s.reply('150 Opening BINARY mode data connection.');
+        const t = setInterval(() => sock.write('x'), 100);
+        sock.once('close', () => {
+          clearInterval(t);
+          s.reply('426 Connection closed; transfer aborted.');
+        });
+      });
+      // 10 bytes/s against a limit of 100 over 1 s; the idle timeout (5 s) never fires, a byte comes every 0.1 s
+      await load([{ id: 'g1', type: 'ftps-get', output: 'buffer' }, MDTM_NODE], { lowSpeedLimit: 100, lowSpeedTime: 1 });
+      const e = await caughtError(call('g1', { filename: 'x' }));
+      assert.match(e.message, /below lowSpeedLimit \(100 bytes\/s over lowSpeedTime 1 s\)/);
+      await stillWorks();
+    });
+  });
 });
