@@ -1,5 +1,6 @@
 /** ftps-list: list a remote directory (MLSD / LIST / NLST), optionally filtered and recursive. */
-import { ActionDef, choice, flagOpt, ftpsInfo, lastReply, readPath, setupAction, typedField, withResult } from './nodes/action';
+import { ActionDef, flagOpt, ftpsInfo, lastReply, readPath, setupAction, typedField, withResult } from './nodes/action';
+import { option } from './nodes/options';
 import { globMatches, planListing } from './lib';
 import { LIST_METHODS, listDir, MsgEntry, toMsgEntry, walk } from './nodes/listing';
 import type { Node, NodeAPI, NodeMessage } from './nodes/red';
@@ -20,9 +21,9 @@ export = function (RED: NodeAPI): void {
     const node = this;
     const pathField = typedField(def, 'path', 'filename', 'msg');
     const pattern = String(def.pattern ?? '').trim();
-    const method = choice(def.method, LIST_METHODS, 'auto');
+    const method = option(def, 'method', LIST_METHODS, 'auto');
     const recursive = flagOpt(def.recursive, false);
-    const split = def.output === 'split';
+    const split = option(def, 'output', ['array', 'split'], 'array') === 'split';
 
     setupAction(RED, node, def, async (msg, io) => {
       const dir = await readPath(io, msg, pathField, 'path', false);

@@ -1,5 +1,6 @@
 /** ftps-mdtm: read (MDTM) or set (MFMT and fallbacks) a remote file's modification time. */
-import { ActionDef, choice, evaluate, fieldSource, ftpsInfo, inputError, lastReply, readPath, setupAction, typedField, withResult } from './nodes/action';
+import { ActionDef, evaluate, fieldSource, ftpsInfo, inputError, lastReply, readPath, setupAction, typedField, withResult } from './nodes/action';
+import { option } from './nodes/options';
 import type { Node, NodeAPI } from './nodes/red';
 
 interface MdtmDef extends ActionDef {
@@ -27,7 +28,7 @@ export = function (RED: NodeAPI): void {
     const node = this;
     const pathField = typedField(def, 'path', 'filename', 'msg');
     const timeField = typedField(def, 'time', 'payload', 'msg');
-    const action = choice(def.action, ['get', 'set'] as const, 'get');
+    const action = option(def, 'action', ['get', 'set'] as const, 'get');
 
     setupAction(RED, node, def, async (msg, io) => {
       const remote = await readPath(io, msg, pathField, 'remote path', true);

@@ -11,7 +11,8 @@ import { setMaxListeners } from 'node:events';
 import { assertSafeArgument } from './lib';
 import type { FtpsClient } from './lib';
 import { staysBelow } from './lib/safe-names';
-import { ActionDef, choice, ClientJob, flagOpt, FtpsNodeError, inputError, ServerNode, ServerUser, toNodeError } from './nodes/action';
+import { option, optionProblem } from './nodes/options';
+import { ActionDef, ClientJob, flagOpt, FtpsNodeError, inputError, ServerNode, ServerUser, toNodeError } from './nodes/action';
 import { LIST_METHODS, listDir, matches, MsgEntry, relativeTo, toMsgEntry, walk } from './nodes/listing';
 import type { Node, NodeAPI, NodeDone, NodeMessage, NodeSend } from './nodes/red';
 import { mkdirp, remoteDirname } from './nodes/remote-fs';
@@ -78,15 +79,15 @@ export = function (RED: NodeAPI): void {
     const recursive = flagOpt(def.recursive, false);
     const intervalS = Number(def.interval);
     const intervalMs = Number.isFinite(intervalS) && intervalS > 0 ? intervalS * 1000 : 60_000;
-    const events = EVENT_SETS[choice(def.events, ['add', 'add,change', 'add,change,unlink'], 'add,change')];
+    const events = EVENT_SETS[option(def, 'events', ['add', 'add,change', 'add,change,unlink'], 'add,change')];
     const download = flagOpt(def.download, false);
-    const afterEmit = choice(def.afterEmit, ['keep', 'delete', 'move'], 'keep');
+    const afterEmit = option(def, 'afterEmit', ['keep', 'delete', 'move'], 'keep');
     const moveToRaw = String(def.moveTo ?? '').trim();
     const minAgeS = Number(def.minAge);
     const minAgeMs = Number.isFinite(minAgeS) && minAgeS > 0 ? minAgeS * 1000 : 0;
     const localFolder = String(def.localFolder ?? '').trim();
     const store = String(def.store ?? '').trim() || undefined;
-    const method = choice(def.method, LIST_METHODS.filter((m) => m !== 'nlst'), 'auto');
+    const method = option(def, 'method', LIST_METHODS.filter((m) => m !== 'nlst'), 'auto');
     const emitExisting = flagOpt(def.emitExisting, false);
 
     let watched = String(def.path ?? '').trim() || '/';
@@ -101,13 +102,13 @@ export = function (RED: NodeAPI): void {
     const scopeOf = (dir: string): string => JSON.stringify([dir, pattern, recursive]);
     const moveTo = (): string => resolveUnder(watched, moveToRaw);
 
-    let configError: string | undefined;
+    let configError: string | undefined = optionProblem(def);
     try {
       assertSafeArgument(watched, 'path');
       if (moveToRaw) assertSafeArgument(moveToRaw, 'moveTo');
-      if (afterEmit === 'move' && !moveToRaw) configError = 'afterEmit is "move" but no moveTo directory is set';
+      if (afterEmit === 'move' && !moveToRaw) configError ??= 'afterEmit is "move" but no moveTo directory is set';
     } catch (e) {
-      configError = (e as Error).message;
+      configError ??= (e as Error).message;
     }
 
     const user: ServerUser = {

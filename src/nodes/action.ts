@@ -8,6 +8,7 @@ import { assertSafeArgument } from '../lib';
 import type { FtpsClient, Progress, Reply, TransferType } from '../lib';
 import type { Node, NodeAPI, NodeDef, NodeDone, NodeMessage, NodeSend, NodeStatus } from './red';
 import { resolveLocalPath } from './local-paths';
+import { optionProblem } from './options';
 import type { JobContext } from './session-pool';
 
 /** A node using an ftps-server: the config node pushes its connection state to it. */
@@ -375,8 +376,9 @@ export function setupAction(RED: NodeAPI, node: Node, def: ActionDef, handler: H
       localPath: (name) => resolveLocalPath(server?.localRoot, name),
     };
     let work: Promise<Outcome>;
+    const badOption = optionProblem(def);
     try {
-      work = handler(msg, io);
+      work = badOption ? Promise.reject(inputError(badOption)) : handler(msg, io);
     } catch (e) {
       work = Promise.reject(e);
     }

@@ -4,7 +4,6 @@ import type { FtpsClient, ScratchOptions, TransferOptions, TransferResult, Trans
 import {
   ActionDef,
   ActionIO,
-  choice,
   flagOpt,
   ftpsInfo,
   inputError,
@@ -16,6 +15,7 @@ import {
   typedField,
   withResult,
 } from './action';
+import { option } from './options';
 import type { NodeDef, NodeMessage } from './red';
 import { isRefusal, mkdirp, remoteDirname } from './remote-fs';
 
@@ -74,10 +74,10 @@ export function uploadHandler(def: UploadDef, xput: boolean): (msg: NodeMessage,
   const nodeDef = def as NodeDef;
   const pathField = typedField(nodeDef, 'path', 'filename', 'msg');
   const localField = typedField(nodeDef, 'localFilename', 'localFilename', 'msg');
-  const fromFile = def.source === 'file';
-  const mode: UploadMode = xput ? 'overwrite' : choice<UploadMode>(def.mode, ['overwrite', 'append', 'unique'], 'overwrite');
+  const fromFile = option(def, 'source', ['payload', 'file'], 'payload') === 'file';
+  const mode: UploadMode = xput ? 'overwrite' : option<UploadMode>(def, 'mode', ['overwrite', 'append', 'unique'], 'overwrite');
   const resume = !xput && mode !== 'unique' && flagOpt(def.resume, false);
-  const nodeType = choice<TransferType>(def.transferType, ['binary', 'ascii'], 'binary');
+  const nodeType = option<TransferType>(def, 'transferType', ['binary', 'ascii'], 'binary');
   const preserveTimestamp = optionalFlag(def.preserveTimestamp);
   const mkdirs = flagOpt(def.mkdirs, false);
   const scratch: ScratchOptions = {};

@@ -353,4 +353,47 @@ describe('scripted hostile server (nodes)', function () {
       await stillWorks();
     });
   });
+
+  describe('class 10: an unknown value of an enumerated option is a clear error with nothing sent', () => {
+    const cases = [
+      [{ type: 'ftps-ops', operation: 'delte' }, 'operation'],
+      [{ type: 'ftps-ops', operation: 'remove' }, 'operation'],
+      [{ type: 'ftps-put', mode: 'overwrit' }, 'mode'],
+      [{ type: 'ftps-put', source: 'fiel' }, 'source'],
+      [{ type: 'ftps-put', transferType: 'ebcdic' }, 'transferType'],
+      [{ type: 'ftps-xput', transferType: 'text' }, 'transferType'],
+      [{ type: 'ftps-list', method: 'mlst' }, 'method'],
+      [{ type: 'ftps-list', output: 'lines' }, 'output'],
+      [{ type: 'ftps-get', output: 'string' }, 'output'],
+      [{ type: 'ftps-mdtm', action: 'touch' }, 'action'],
+    ];
+    for (const [node, field] of cases) {
+      it(`scripted hostile server: ${node.type} with ${field} ${JSON.stringify(node[field])} fails naming ${field}; nothing is sent`, async () => {
+        await start();
+        await load([{ id: 'n1', ...node }]);
+        const e = await caughtError(call('n1', { filename: 'victim.txt', payload: 'x' }));
+        assert.match(e.message, new RegExp(`${field}: unknown value "${node[field]}"`));
+        assert.strictEqual(server.sessions.length, 0, 'no connection was made');
+      });
+    }
+
+    for (const [field, value] of [['afterEmit', 'remove'], ['events', 'all'], ['method', 'nlst']]) {
+      it(`scripted hostile server: ftps-watch with ${field} ${JSON.stringify(value)} fails naming ${field}; nothing is polled, deleted or moved`, async () => {
+        await start();
+        const watchNode = require(require('node:path').join(__dirname, '..', '..', 'nodes', 'ftps-watch.js'));
+        await helper.load([...NODES, watchNode], flowFor({ host: '127.0.0.1', port: server.port, mode: 'clear' }, '', [{ id: 'w1', type: 'ftps-watch', path: '/in', interval: 3600, [field]: value }], { encryption: 'clear', timeout: 5 }), { s1: { user: 'u', password: 'p' } });
+        const e = await caughtError(call('w1', {}));
+        assert.match(e.message, new RegExp(`${field}: unknown value "${value}"`));
+        assert.strictEqual(server.sessions.length, 0, 'no connection was made');
+      });
+    }
+
+    it('scripted hostile server: ftps-ops "stat" (newer contract) is never taken for another operation; no DELE', async () => {
+      await start();
+      server.handle('DELE', (s) => s.reply('250 deleted'));
+      await load([{ id: 'n1', type: 'ftps-ops', operation: 'stat' }]);
+      await caughtError(call('n1', { filename: 'victim.txt' }));
+      assert.deepStrictEqual(server.lines.filter((l) => /^(DELE|RMD|RNFR|MKD)/.test(l)), []);
+    });
+  });
 });
