@@ -396,4 +396,40 @@ describe('scripted hostile server (nodes)', function () {
       assert.deepStrictEqual(server.lines.filter((l) => /^(DELE|RMD|RNFR|MKD)/.test(l)), []);
     });
   });
+
+  describe('class 11: a tree download skips names it cannot write and goes on (client API: no node downloads trees)', () => {
+    it('scripted hostile server: a name too long, one outside the tree and a plain one: the plain file lands, the others are reported', async () => {
+      const fs = require('node:fs');
+      const os = require('node:os');
+      const path = require('node:path');
+      const { FtpsClient } = require('../../nodes/lib');
+      const long = 'n'.repeat(300);
+      await start({ files: { '/tree/ok.txt': 'fine', [`/tree/${long}`]: 'long', '/evil': 'evil' } });
+      server.handle('LIST', async (s) => {
+        const sock = await s.dataSocket();
+        s.reply('150 Here comes the directory listing.');
+        const line = (name) => `-rw-r--r--    1 0        0               4 Jan 01 00:00 ${name}`;
+        sock.end([line(long), line('../evil'), line('ok.txt')].join('\r\n') + '\r\n');
+        await once(sock, 'finish');
+        s.reply('226 Directory send OK.');
+      });
+      const local = fs.mkdtempSync(path.join(os.tmpdir(), 'ftps-hostile-tree-'));
+      const client = new FtpsClient({ host: '127.0.0.1', port: server.port, encryption: 'clear', timeout: 5 });
+      try {
+        await client.connect();
+        await client.login('u', 'p');
+        const r = await client.downloadTree('/tree', local);
+        assert.deepStrictEqual(r.transferred, ['ok.txt']);
+        assert.deepStrictEqual(r.refused.map((x) => x.name).sort(), [long, 'evil'].sort());
+        assert.match(r.refused.find((x) => x.name === long).reason, /longer than 255 bytes/);
+        assert.match(r.refused.find((x) => x.name === 'evil').reason, /outside \/tree/);
+        assert.strictEqual(fs.readFileSync(path.join(local, 'ok.txt'), 'utf8'), 'fine');
+        assert.deepStrictEqual(fs.readdirSync(local), ['ok.txt']);
+        assert.deepStrictEqual(server.lines.filter((l) => l.startsWith('RETR')), ['RETR /tree/ok.txt']);
+      } finally {
+        await client.quit();
+        fs.rmSync(local, { recursive: true, force: true });
+      }
+    });
+  });
 });
