@@ -234,7 +234,7 @@ describe('editor in headless chromium (the demo as npm start runs it)', function
       connection: ['host', 'port', 'user', 'password'],
       security: ['encryption', 'dataProt', 'tls', 'rejectUnauthorized', 'tlsMaxVersion', 'localRoot'],
       data: ['epsv', 'pasvHost', 'pret'],
-      advanced: ['timeout', 'maxConnections', 'idleTimeout', 'preserveTimestamp', 'overrideHelp', 'feat', 'enableFeatures', 'disableFeatures', 'ccc', 'debug'],
+      advanced: ['timeout', 'maxConnections', 'idleTimeout', 'maxMemory', 'lowSpeedLimit', 'lowSpeedTime', 'preserveTimestamp', 'overrideHelp', 'feat', 'enableFeatures', 'disableFeatures', 'ccc', 'debug'],
     });
     assert.ok(form.tabs.every((t) => t && !/ftps-server\./.test(t)), `tab labels translated: ${form.tabs}`);
     assert.strictEqual(form.password, 'password');
