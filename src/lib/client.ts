@@ -641,8 +641,14 @@ export class FtpsClient {
     return {
       buffer: this.readBuf,
       callback: (n, buf) => {
-        count(n);
-        if (target.take(buf, n)) return true;
+        try {
+          count(n);
+          if (target.take(buf, n)) return true;
+        } catch (e) {
+          // nothing may throw out of onread: it would be an uncaught exception
+          socket().destroy(e as Error);
+          return false;
+        }
         if (!waiting) {
           waiting = true;
           target.drained().then(() => {
@@ -703,7 +709,12 @@ export class FtpsClient {
     let total: number | null = spec.total;
     const count = (n: number): void => {
       bytes += n;
-      spec.onProgress?.({ bytes, total });
+      try {
+        spec.onProgress?.({ bytes, total });
+      } catch (e) {
+        // called from socket callbacks: a throwing progress callback fails the transfer, never the process
+        queueMicrotask(() => stream.destroy(e as Error));
+      }
     };
     const target = this.directTarget(spec);
     const held: { secure?: ReadingConnection['secure'] } = {};

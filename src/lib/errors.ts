@@ -57,11 +57,34 @@ export function maskCommand(line: string): string {
   return line.replace(/^(\s*(?:PASS|ACCT)\s+).*$/is, '$1****');
 }
 
-/** `text` with every occurrence of each secret shown as ****; plain string search, linear in the text. */
+/**
+ * `text` with every occurrence of each secret shown as ****; plain string
+ * search, linear in the text. A secret of fewer than 4 characters is masked
+ * only where it stands alone (not inside a word), or a password "p" would
+ * turn every p of a message into ****.
+ */
 export function maskSecrets(text: string, secrets: readonly string[]): string {
   let out = text;
-  for (const sec of secrets) if (sec !== '' && out.includes(sec)) out = out.split(sec).join('****');
+  for (const sec of secrets) {
+    if (sec === '' || !out.includes(sec)) continue;
+    if (sec.length >= 4) {
+      out = out.split(sec).join('****');
+      continue;
+    }
+    let res = '';
+    let from = 0;
+    for (let i = out.indexOf(sec); i >= 0; i = out.indexOf(sec, i + sec.length)) {
+      if (isWordChar(out.charCodeAt(i - 1)) || isWordChar(out.charCodeAt(i + sec.length))) continue;
+      res += out.slice(from, i) + '****';
+      from = i + sec.length;
+    }
+    out = res + out.slice(from);
+  }
   return out;
+}
+
+function isWordChar(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f;
 }
 
 /**

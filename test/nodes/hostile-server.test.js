@@ -112,6 +112,26 @@ describe('scripted hostile server (nodes)', function () {
     });
   });
 
+  describe('class 1 (audit): nothing throws out of a socket or stream callback', () => {
+    for (const [label, opts] of [['binary (onread)', {}], ['ascii (stream)', { type: 'ascii' }]]) {
+      it(`scripted hostile server: a progress callback that throws during a ${label} download fails that transfer, not the process`, async () => {
+        const { FtpsClient } = require('../../nodes/lib');
+        await start({ files: { 'a.bin': Buffer.alloc(256 * 1024, 1) } });
+        const client = new FtpsClient({ host: '127.0.0.1', port: server.port, encryption: 'clear', timeout: 5 });
+        try {
+          await client.connect();
+          await client.login('u', 'p');
+          await assert.rejects(client.getBuffer('a.bin', { ...opts, onProgress: (p) => {
+            if (p.bytes > 0) throw new Error('progress boom');
+          } }), /progress boom/);
+          assert.strictEqual((await client.getBuffer('a.bin', opts)).length, 256 * 1024);
+        } finally {
+          await client.quit();
+        }
+      });
+    }
+  });
+
   describe('class 5: destructive walks stay below their root; walks never revisit, and stop at 64 levels', () => {
     const dirLine = (name) => `drwxr-xr-x    2 0        0            4096 Jan 01 00:00 ${name}`;
     const fileLine = (name) => `-rw-r--r--    1 0        0              12 Jan 01 00:00 ${name}`;
