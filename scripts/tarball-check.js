@@ -79,6 +79,19 @@ function withTimeout(p, ms, what) {
   ]).finally(() => clearTimeout(timer));
 }
 
+/** node-red processes still running: killed if this script is stopped or fails. */
+const children = new Set();
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => {
+    for (const c of children) c.kill('SIGKILL');
+    console.error(`[tarball] stopped by ${sig}`);
+    process.exit(1);
+  });
+}
+process.on('exit', () => {
+  for (const c of children) c.kill('SIGKILL');
+});
+
 /** A running node-red process: its output, waits on log lines, stop. */
 function startNodeRed(nodeBin, redJs, userDir, port) {
   const child = spawn(nodeBin, [redJs, '--userDir', userDir, '--port', String(port), '--settings', path.join(userDir, 'settings.js')], {
@@ -95,7 +108,9 @@ function startNodeRed(nodeBin, redJs, userDir, port) {
   child.stdout.on('data', onData);
   child.stderr.on('data', onData);
   let exited = null;
+  children.add(child);
   const exit = new Promise((r) => child.once('exit', (code, signal) => {
+    children.delete(child);
     exited = { code, signal };
     for (const w of watchers) w();
     r(exited);
@@ -187,7 +202,7 @@ async function checkCombo(tarball, work, nrMajor, nodeMajor, redPrefixes) {
   for (const dev of Object.keys(pkg.devDependencies || {})) {
     if (installed.includes(dev.split('/')[0])) throw new Error(`${label}: dev dependency ${dev} was installed into the user directory`);
   }
-  const uiPort = await freePort();
+  let uiPort = await freePort();
   fs.writeFileSync(path.join(userDir, 'settings.js'), `module.exports = ${JSON.stringify({
     uiHost: '127.0.0.1',
     flowFile: 'flows.json',
@@ -199,10 +214,26 @@ async function checkCombo(tarball, work, nrMajor, nodeMajor, redPrefixes) {
   }, null, 2)};\n`);
 
   const wire = await tripwire();
-  const red = startNodeRed(nodeBin, path.join(redDir, 'red.js'), userDir, uiPort);
+  let red;
+  for (let attempt = 1; ; attempt++) {
+    red = startNodeRed(nodeBin, path.join(redDir, 'red.js'), userDir, uiPort);
+    try {
+      await red.waitFor(/Server now running at/, 0, START_TIMEOUT_MS, `${label} to start`);
+      break;
+    } catch (e) {
+      await red.stop();
+      // the free port was taken by someone else before node-red listened on it
+      if (attempt < 3 && /EADDRINUSE/.test(red.output())) {
+        uiPort = await freePort();
+        continue;
+      }
+      await wire.close();
+      e.message += `\n--- node-red output (${label}) ---\n${red.output().slice(-6000)}`;
+      throw e;
+    }
+  }
   const base = `http://127.0.0.1:${uiPort}`;
   try {
-    await red.waitFor(/Server now running at/, 0, START_TIMEOUT_MS, `${label} to start`);
     await red.waitFor(/Started flows|No flows found|Flows file not found/i, 0, START_TIMEOUT_MS, `${label}'s flows to start`);
     // startup's own warnings (a new flow file, projects off) are not the package's
     const afterStart = red.output().length;
