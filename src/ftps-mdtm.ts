@@ -1,6 +1,9 @@
 /** ftps-mdtm: read (MDTM) or set (MFMT and fallbacks) a remote file's modification time. */
-import { ActionDef, evaluate, fieldSource, ftpsInfo, inputError, lastReply, readPath, setupAction, typedField, withResult } from './nodes/action';
-import { option } from './nodes/options';
+import { ActionDef, setupAction } from './nodes/action';
+import { inputError } from './nodes/node-error';
+import { choice } from './nodes/options';
+import { ftpsInfo, lastReply, withResult } from './nodes/result';
+import { evaluate, fieldSource, readPath, typedField } from './nodes/typed-input';
 import type { Node, NodeAPI } from './nodes/red';
 
 interface MdtmDef extends ActionDef {
@@ -28,7 +31,7 @@ export = function (RED: NodeAPI): void {
     const node = this;
     const pathField = typedField(def, 'path', 'filename', 'msg');
     const timeField = typedField(def, 'time', 'payload', 'msg');
-    const action = option(def, 'action', ['get', 'set'] as const, 'get');
+    const action = choice(def, 'action', ['get', 'set'] as const, 'get');
 
     setupAction(RED, node, def, async (msg, io) => {
       const remote = await readPath(io, msg, pathField, 'remote path', true);

@@ -1,8 +1,11 @@
 /** ftps-ops: delete, rename, mkdir, rmdir, size, exists. */
-import { ActionDef, flagOpt, inputError, ftpsInfo, lastReply, readPath, setupAction, typedField, withResult } from './nodes/action';
-import { option } from './nodes/options';
+import { ActionDef, setupAction } from './nodes/action';
+import { inputError } from './nodes/node-error';
+import { choice, flag } from './nodes/options';
+import { ftpsInfo, lastReply, withResult } from './nodes/result';
+import { readPath, typedField } from './nodes/typed-input';
 import type { Node, NodeAPI } from './nodes/red';
-import { exists, mkdirp, removeTree } from './nodes/remote-fs';
+import { exists, mkdirp, removeTree } from './lib';
 
 interface OpsDef extends ActionDef {
   path?: string;
@@ -20,8 +23,8 @@ export = function (RED: NodeAPI): void {
     RED.nodes.createNode(this, def);
     const pathField = typedField(def, 'path', 'filename', 'msg');
     const toField = typedField(def, 'to', 'newFilename', 'msg');
-    const operation = option(def, 'operation', OPERATIONS, 'delete');
-    const recursive = flagOpt(def.recursive, false);
+    const operation = choice(def, 'operation', OPERATIONS, 'delete');
+    const recursive = flag(def.recursive, false);
 
     setupAction(RED, this, def, async (msg, io) => {
       const remote = await readPath(io, msg, pathField, 'remote path', true);

@@ -4,7 +4,7 @@
  * fails. An idle timer restarted by every byte cannot catch a server that
  * trickles one byte every few seconds; an average can.
  */
-import { afterPendingIo } from './control';
+import { afterPendingIo } from './io-timer';
 import { FtpError } from './errors';
 
 export interface LowSpeedGuard {

@@ -10,6 +10,8 @@ function world() {
     const c = {
       id: w.created.length + 1,
       connected: false,
+      hasStrayReply: false,
+      closedReason: null,
       leftovers: [],
       async delete(p) {
         w.deletes.push(`${c.id}:${p}`);
