@@ -3,6 +3,7 @@ import * as tls from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { FtpError } from './errors';
 import { afterPendingIo, fmtSeconds } from './control';
+import { checkPeer } from './peer-check';
 import { tlsError } from './tls-settings';
 
 /** Open a TCP connection; the error says what could not be reached and why. */
@@ -60,11 +61,11 @@ export function startTls(
     return Promise.reject(tlsError(e as Error, `setup of the ${where}`));
   }
   prepare?.(sock);
-  return handshakeDone(sock, timeoutMs, where);
+  return handshakeDone(sock, timeoutMs, where, options);
 }
 
 /** Wait for the client handshake of `sock` to end; on failure the socket is destroyed and the error says where. */
-function handshakeDone(sock: tls.TLSSocket, timeoutMs: number, where: string): Promise<tls.TLSSocket> {
+function handshakeDone(sock: tls.TLSSocket, timeoutMs: number, where: string, options: tls.ConnectionOptions): Promise<tls.TLSSocket> {
   return new Promise((resolve, reject) => {
     let settled = false;
     // (after a pause of the process, a handshake answered in time goes on before the timeout counts)
@@ -86,6 +87,15 @@ function handshakeDone(sock: tls.TLSSocket, timeoutMs: number, where: string): P
     sock.once('close', onClose);
     sock.once('secureConnect', () => {
       if (settled) return;
+      // the certificate check (peer-check.ts): a refused connection fails here, before any byte is sent on it
+      const refused = checkPeer(options, sock, where);
+      if (refused) {
+        settled = true;
+        clearTimeout(timer);
+        sock.destroy();
+        reject(refused);
+        return;
+      }
       settled = true;
       clearTimeout(timer);
       sock.off('error', onError);
@@ -187,7 +197,7 @@ export function connectReading(
   const tsock = sock;
   let done: Promise<tls.TLSSocket> | null = null;
   const secure = (ms: number, where: string): Promise<tls.TLSSocket> => {
-    done ??= handshakeDone(tsock, ms, where);
+    done ??= handshakeDone(tsock, ms, where, tlsOptions);
     released = true;
     if (asked) startOnce();
     return done;
