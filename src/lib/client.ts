@@ -25,6 +25,7 @@ import { sendFile } from './file-source';
 import { formatFtpTime, parseFtpTime, toDate } from './timefmt';
 import { TlsSessionStore } from './tls-sessions';
 import { baseTlsOptions, TlsSettings } from './tls-settings';
+import { tlsConnectionInfo, type TlsConnectionInfo } from './peer-check';
 import { assertPath, assertSafeArgument } from './validate';
 
 export type Encryption = 'explicit' | 'implicit' | 'clear';
@@ -265,6 +266,11 @@ export class FtpsClient {
   /** The features from FEAT (upper-case names), or null before login / when FEAT was off or refused. */
   get features(): ReadonlyMap<string, string> | null {
     return this.feats;
+  }
+
+  /** The control connection's TLS version, cipher and server certificate (for "Test connection"); null when clear. */
+  get controlTlsInfo(): TlsConnectionInfo | null {
+    return this.controlTls ? tlsConnectionInfo(this.controlTls) : null;
   }
 
   // ---------------------------------------------------------------- session

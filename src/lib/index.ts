@@ -32,3 +32,5 @@ export type { TreeProgress, TreeTransferOptions, TreeTransferResult } from './tr
 export { FeatureSwitches, SWITCHABLE, switchName, mlstOptsFacts, resumeNeedsSize } from './feature-switches';
 export type { Switchable } from './feature-switches';
 export { globMatches, isWild, splitWild } from './match';
+export { CertificateError, normalizeFingerprint } from './peer-check';
+export type { PeerCertificate, TlsConnectionInfo } from './peer-check';

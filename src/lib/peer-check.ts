@@ -129,3 +129,15 @@ export function checkPeer(options: tls.ConnectionOptions, sock: tls.TLSSocket, w
   const text = cert ? `${base}; ${describeCertificate(cert)} (to trust exactly this certificate, set it as the server's fingerprint)` : base;
   return new CertificateError(text, cert, cause);
 }
+
+/** What "Test connection" shows of a secured connection. */
+export interface TlsConnectionInfo {
+  protocol: string;
+  cipher: string;
+  authorized: boolean;
+  certificate: PeerCertificate | null;
+}
+
+export function tlsConnectionInfo(sock: tls.TLSSocket): TlsConnectionInfo {
+  return { protocol: sock.getProtocol() ?? '', cipher: sock.getCipher()?.name ?? '', authorized: sock.authorized, certificate: peerCertificate(sock) };
+}
