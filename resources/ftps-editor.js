@@ -69,10 +69,27 @@
         return '<div class="' + cls + '"' + rowId + ">" + label + control + unit + "</div>";
     }
 
-    /** The template text with every <ftps-row ...></ftps-row> replaced by its form row. */
+    /** Row groups several nodes share: kind="multi" is the multi-file options of get, put and xput. */
+    var GROUPS = {
+        multi: [
+            { kind: "check", field: "recursive" },
+            { kind: "select", field: "skip", icon: "step-forward", options: "none same older" },
+            { kind: "check", field: "deleteExtraneous" },
+            { kind: "text", field: "concurrency", icon: "tasks", width: "80px", placeholder: "1" }
+        ]
+    };
+
+    /** The template text with every <ftps-row ...></ftps-row> replaced by its form row(s). */
     function expand(type, html) {
-        return html.replace(/<ftps-row\b([^>]*)><\/ftps-row>/g, function (_, attrs) {
-            return rowHtml(type, attrsOf(attrs));
+        return html.replace(/<ftps-row\b([^>]*)><\/ftps-row>/g, function (_, text) {
+            var a = attrsOf(text);
+            var group = GROUPS[a.kind];
+            if (!group) return rowHtml(type, a);
+            return group.map(function (row) {
+                var r = { "class": a["class"] };
+                Object.keys(row).forEach(function (k) { r[k] = row[k]; });
+                return rowHtml(type, r);
+            }).join("");
         });
     }
 
