@@ -16,6 +16,25 @@ const serverNode = require(path.join(ROOT, 'nodes', 'ftps-server.js'));
 const KIND = h.KINDS.find((k) => h.available(k));
 const SECRET = 'T3st-conn3ction-S3cret';
 
+describe('ftps-server "Test connection" endpoint: registration', () => {
+  it("is a POST route behind Node-RED's admin permission ftps-server.write", () => {
+    const routes = [];
+    const guard = () => undefined;
+    const asked = [];
+    const RED = {
+      httpAdmin: { post: (p, ...handlers) => routes.push({ p, handlers }) },
+      auth: { needsPermission: (perm) => (asked.push(perm), guard) },
+      nodes: { registerType: () => undefined, createNode: () => undefined, getNode: () => null, getCredentials: () => undefined },
+      _: (k) => k,
+    };
+    serverNode(RED);
+    assert.deepStrictEqual(asked, ['ftps-server.write']);
+    assert.strictEqual(routes.length, 1);
+    assert.strictEqual(routes[0].p, '/ftps-server/test');
+    assert.strictEqual(routes[0].handlers[0], guard, 'the permission check runs first');
+  });
+});
+
 describe('ftps-server "Test connection" endpoint', function () {
   this.timeout(60000);
   let ca;
@@ -75,6 +94,19 @@ describe('ftps-server "Test connection" endpoint', function () {
     assert.strictEqual(r.ok, false);
     assert.strictEqual(r.step, 'connect');
     assert.match(r.hint, /Implicit FTPS starts TLS at once, usually on port 990/);
+  });
+
+  it('a server announcing another PASV address: the test lists through the control host and says so', async function () {
+    const kind = h.KINDS.find((k) => h.available(k) && h.caps(k).pasvAddress);
+    if (!kind) this.skip();
+    const nat = await h.startServer(kind, { mode: 'explicit', pasvAddress: '127.0.0.9' });
+    try {
+      const r = await post({ config: { host: nat.host, port: String(nat.port), encryption: 'explicit', rejectUnauthorized: false, epsv: 'never' }, credentials: { user: nat.user, password: nat.password } });
+      assert.strictEqual(r.ok, true, JSON.stringify(r));
+      assert.ok(r.notes.some((n) => /PASV named 127\.0\.0\.9/.test(n)), JSON.stringify(r.notes));
+    } finally {
+      await nat.stop();
+    }
   });
 
   it('no host: a settings error, nothing contacted', async () => {
