@@ -189,6 +189,11 @@
         refresh();
     }
 
+    /** An oneditprepare that runs prepare() with these options. */
+    function dialog(opts) {
+        return function () { prepare(this, opts); };
+    }
+
     /** label(): the name, else "<verb> <path>" when the path is a fixed string, else the palette label. */
     function label(verb, field, fallback) {
         return function () {
@@ -276,7 +281,7 @@
         });
     }
 
-    var api = { expand: expand, template: template, testButton: testButton, typedField: typedField, prepare: prepare, pickServer: pickServer, onadd: onadd, servers: servers, label: label, labelStyle: labelStyle };
+    var api = { expand: expand, template: template, testButton: testButton, typedField: typedField, prepare: prepare, dialog: dialog, pickServer: pickServer, onadd: onadd, servers: servers, label: label, labelStyle: labelStyle };
     if (typeof module === "object" && module.exports) module.exports = api;
     else root.ftpsEditor = api;
 })(this);
