@@ -218,6 +218,8 @@ describe('editor in headless chromium (the demo as npm start runs it)', function
     await waitForTray('#node-dialog-ok');
     // the one server there is (the demo's) is chosen for a new node; a second one is made here
     assert.strictEqual(await page.inputValue('#node-input-server'), 'ftps-demo-server', 'the only server is chosen');
+    // and a node dropped from the palette (onadd) gets it too
+    assert.strictEqual(await page.evaluate(() => { const n = { type: 'ftps-get', server: '' }; RED.nodes.getType('ftps-get').onadd.call(n); return n.server; }), 'ftps-demo-server');
     await page.selectOption('#node-input-server', '_ADD_');
     await page.click('#node-input-btn-server-add');
     await waitForTray('#node-config-dialog-ok');
@@ -431,6 +433,8 @@ describe('editor in headless chromium (the demo as npm start runs it)', function
       return out;
     }, actionTypes);
     assert.strictEqual(result.server, true, 'a server with only the host set is valid');
+    // with several servers a new node gets none: the user picks one
+    assert.deepStrictEqual(await page.evaluate(() => { const n = { type: 'ftps-put', server: '' }; RED.nodes.getType('ftps-put').onadd.call(n); return [n.server, ftpsEditor.servers().length > 1]; }), ['', true]);
     for (const t of actionTypes) assert.strictEqual(result[t], true, `${t} valid with only the server chosen: ${JSON.stringify(result[t])}`);
   });
 
