@@ -5,7 +5,7 @@
  */
 import { FtpsClient } from './lib';
 import type { TlsSettings } from './lib';
-import type { ClientJob, ServerNode, ServerUser } from './nodes/action';
+import type { ClientJob, ServerNode, ServerUser } from './nodes/server-node';
 import type { NodeAPI, NodeStatus, TlsConfigNode } from './nodes/red';
 import { ServerDef, serverSettings, tlsFromConfigNode } from './nodes/server-config';
 import { PoolStatus, SessionPool } from './nodes/session-pool';
@@ -101,8 +101,6 @@ export = function (RED: NodeAPI): void {
     node.deregister = (u: ServerUser): void => {
       node.users.delete(u.id);
     };
-
-    node.connectionStatus = (): NodeStatus => node.state;
 
     let closed = false;
     node.run = <T>(job: ClientJob<T>, opts: { signal?: AbortSignal } = {}): Promise<T> => {

@@ -20,16 +20,17 @@
  */
 
 import { setMaxListeners } from 'node:events';
+import { isConnectionLost } from '../lib';
 
 /** What the pool needs from a client: FtpsClient satisfies it. */
 export interface PoolClient {
   readonly connected: boolean;
   /** A reply no command asked for is waiting (an idle 421 without a close): the session is out of step. */
-  readonly hasStrayReply?: boolean;
+  readonly hasStrayReply: boolean;
   /** Remote scratch files a failed upload could not delete (the session was lost): the pool deletes them on a later session. */
-  readonly leftovers?: string[];
+  readonly leftovers: string[];
   /** DELE, for the leftovers. */
-  delete?(path: string): Promise<unknown>;
+  delete(path: string): Promise<unknown>;
   quit(): Promise<void>;
   close(): void;
 }
@@ -109,21 +110,18 @@ export class PoolClosedError extends Error {
   }
 }
 
-const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE', 'ERR_SOCKET_CLOSED']);
-
 /**
  * Did this failure come from a session the server dropped? True when the
  * client says it is no longer connected, or the error (or its cause) is of
- * kind 'closed', carries reply code 421, or is a connection reset.
+ * kind 'closed', carries reply code 421, or is a lost connection.
  */
 export function isDeadSession(err: unknown, client: PoolClient): boolean {
-  if (!client.connected) return true;
+  if (!client.connected || isConnectionLost(err)) return true;
   let e: unknown = err;
   for (let depth = 0; e && typeof e === 'object' && depth < 5; depth += 1) {
     const x = e as { kind?: unknown; code?: unknown; cause?: unknown };
     if (x.kind === 'closed') return true;
     if (x.code === 421) return true;
-    if (typeof x.code === 'string' && RESET_CODES.has(x.code)) return true;
     e = x.cause;
   }
   return false;
@@ -423,13 +421,12 @@ export class SessionPool<C extends PoolClient> {
   }
 
   private adoptLeftovers(c: C): void {
-    if (c.leftovers && c.leftovers.length > 0) this.orphans.push(...c.leftovers.splice(0));
+    if (c.leftovers.length > 0) this.orphans.push(...c.leftovers.splice(0));
   }
 
   /** Delete what lost sessions left behind; a name the server refuses (gone already) is dropped, one the session dies on is kept. */
   private async sweepOrphans(c: C): Promise<void> {
     this.adoptLeftovers(c);
-    if (!c.delete) return;
     while (this.orphans.length > 0 && c.connected) {
       const name = this.orphans.shift() as string;
       try {
