@@ -40,3 +40,5 @@ export { FeatureSwitches, SWITCHABLE, switchName, mlstOptsFacts, resumeNeedsSize
 export type { Switchable } from './feature-switches';
 export { anyGlobMatches, asList, globMatches, isWild, splitWild } from './match';
 export type { GlobOptions } from './match';
+export { CertificateError, normalizeFingerprint } from './peer-check';
+export type { PeerCertificate, TlsConnectionInfo } from './peer-check';
