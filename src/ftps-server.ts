@@ -8,7 +8,7 @@ import type { TlsSettings } from './lib';
 import type { ClientJob, ServerNode, ServerUser } from './nodes/action';
 import type { NodeAPI, NodeStatus, TlsConfigNode } from './nodes/red';
 import { ServerDef, serverSettings, tlsFromConfigNode } from './nodes/server-config';
-import { PoolStatus, SessionPool } from './nodes/session-pool';
+import { PoolStatus, RunOptions, SessionPool } from './nodes/session-pool';
 
 interface ServerNodeImpl extends ServerNode {
   pool: SessionPool<FtpsClient> | null;
@@ -84,6 +84,9 @@ export = function (RED: NodeAPI): void {
         },
         maxConnections: settings.maxConnections,
         idleTimeout: settings.idleTimeout,
+        retries: settings.retries,
+        retryDelayMs: settings.retryDelayMs,
+        keepAlive: settings.keepAlive,
         onStatus: (st) => {
           node.state = statusOf(st);
           for (const u of node.users.values()) u.serverStatus(node.state);
@@ -104,7 +107,7 @@ export = function (RED: NodeAPI): void {
     node.connectionStatus = (): NodeStatus => node.state;
 
     let closed = false;
-    node.run = <T>(job: ClientJob<T>, opts: { signal?: AbortSignal } = {}): Promise<T> => {
+    node.run = <T>(job: ClientJob<T>, opts: RunOptions = {}): Promise<T> => {
       if (closed) return Promise.reject(new Error(t('errors.closed', 'the ftps-server node was stopped (flow stopped or redeployed)')));
       if (!node.pool) {
         try {

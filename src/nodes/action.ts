@@ -8,7 +8,8 @@ import { assertSafeArgument } from '../lib';
 import type { FtpsClient, Progress, Reply, TransferType } from '../lib';
 import type { Node, NodeAPI, NodeDef, NodeDone, NodeMessage, NodeSend, NodeStatus } from './red';
 import { resolveLocalPath } from './local-paths';
-import type { JobContext } from './session-pool';
+import type { JobContext, RunOptions } from './session-pool';
+import { repeatSafety, retryText } from './retry';
 
 /** A node using an ftps-server: the config node pushes its connection state to it. */
 export interface ServerUser {
@@ -21,7 +22,7 @@ export type ClientJob<T> = (client: FtpsClient, ctx: JobContext) => Promise<T>;
 /** What the ftps-server config node offers to the nodes using it. */
 export interface ServerNode extends Node {
   /** Queue a job for the next free session of this server. */
-  run<T>(job: ClientJob<T>, opts?: { signal?: AbortSignal }): Promise<T>;
+  run<T>(job: ClientJob<T>, opts?: RunOptions): Promise<T>;
   register(user: ServerUser): void;
   deregister(user: ServerUser): void;
   /** The connection state as a node status. */
@@ -339,6 +340,7 @@ export function setupAction(RED: NodeAPI, node: Node, def: ActionDef, handler: H
   setMaxListeners(0, aborter.signal);
   let closing = false;
   let tail: Promise<void> = Promise.resolve();
+  const repeat = repeatSafety(node.type, def);
 
   const user: ServerUser = { id: node.id, serverStatus: (s) => view.server(s) };
   if (server && typeof server.register === 'function') {
@@ -364,7 +366,7 @@ export function setupAction(RED: NodeAPI, node: Node, def: ActionDef, handler: H
               view.active -= 1;
             }
           },
-          { signal: aborter.signal },
+          { signal: aborter.signal, repeat, onRetry: (r) => view.now({ fill: 'yellow', shape: 'ring', text: retryText(r) }) },
         );
       },
       progress: (label, ctx) => (p) => {
