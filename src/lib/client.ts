@@ -26,6 +26,7 @@ import { formatFtpTime, parseFtpTime, toDate } from './timefmt';
 import { TlsSessionStore } from './tls-sessions';
 import { baseTlsOptions, TlsSettings } from './tls-settings';
 import { assertPath, assertSafeArgument } from './validate';
+import { rateLimitSteps } from './rate-limit';
 
 export type Encryption = 'explicit' | 'implicit' | 'clear';
 export type DataProtection = 'private' | 'clear';
@@ -65,6 +66,8 @@ export interface FtpsClientOptions {
   disable?: Array<Switchable | 'MLSD'>;
   debug?: DebugLevel;
   logger?: LogSink;
+  /** Bytes per second per transfer, both directions (0/unset: no cap); see rate-limit.ts. */
+  rateLimit?: number;
 }
 
 export interface Progress {
@@ -605,7 +608,8 @@ export class FtpsClient {
    * the way) and downloads into a caller's Writable use the stream path.
    */
   private directTarget(spec: TransferSpec): ReadTarget | null {
-    if (spec.upload || spec.type !== 'binary' || !spec.target) return null;
+    // a capped transfer is paced by a stream step (rateLimitSteps)
+    if (spec.upload || spec.type !== 'binary' || !spec.target || this.options.rateLimit) return null;
     if (this.dataTls && !handshakeCanWait()) return null;
     return spec.target();
   }
@@ -736,12 +740,12 @@ export class FtpsClient {
       if (spec.upload) {
         const closed = new Promise<void>((resolve) => stream.once('close', () => resolve()));
         stream.resume(); // keep reading (TLS 1.3 tickets) so closing never resets unread data
-        if (spec.source && spec.type === 'binary') {
+        if (spec.source && spec.type === 'binary' && !this.options.rateLimit) {
           await sendFile(spec.source.path, spec.source.start, IO_CHUNK, stream, count);
         } else {
           const source = spec.open() as Readable;
           source.on('data', (chunk: Buffer) => count(chunk.length));
-          const steps: NodeJS.ReadWriteStream[] = spec.type === 'ascii' ? [new LfToCrlf()] : [];
+          const steps: NodeJS.ReadWriteStream[] = [...(spec.type === 'ascii' ? [new LfToCrlf()] : []), ...rateLimitSteps(this.options.rateLimit)];
           await pipeline([source, ...steps, stream]);
         }
         await closed;
@@ -752,7 +756,7 @@ export class FtpsClient {
       } else {
         stream.on('data', (chunk: Buffer) => count(chunk.length));
         const sink = spec.open() as Writable;
-        const steps: NodeJS.ReadWriteStream[] = spec.type === 'ascii' ? [new CrlfToLf()] : [];
+        const steps: NodeJS.ReadWriteStream[] = [...rateLimitSteps(this.options.rateLimit), ...(spec.type === 'ascii' ? [new CrlfToLf()] : [])];
         await pipeline([stream, ...steps, sink]);
       }
     } catch (err) {

@@ -136,6 +136,7 @@ export function serverSettings(def: ServerDef, tls: TlsSettings | undefined, log
   if (pasvHost) client.pasvHost = pasvHost;
   if (debug > 0 && logger) client.logger = logger;
   const rateLimit = Math.round(num(def.rateLimit, 0, 0) * 1024);
+  if (rateLimit > 0) client.rateLimit = rateLimit;
   return {
     client,
     maxConnections: Math.max(1, Math.floor(num(def.maxConnections, 1, 1))),
