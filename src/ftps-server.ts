@@ -3,10 +3,10 @@
  * credentials, owns the session pool, and pushes the connection state to
  * the nodes using it.
  */
-import { FtpsClient } from './lib';
+import { FtpsClient, proxyDialer } from './lib';
 import type { TlsSettings } from './lib';
 import type { ClientJob, ServerNode, ServerUser } from './nodes/action';
-import type { NodeAPI, NodeStatus, TlsConfigNode } from './nodes/red';
+import type { HttpProxyNode, NodeAPI, NodeStatus, TlsConfigNode } from './nodes/red';
 import { ServerDef, serverSettings, tlsFromConfigNode } from './nodes/server-config';
 import { PoolStatus, RunOptions, SessionPool } from './nodes/session-pool';
 
@@ -71,9 +71,24 @@ export = function (RED: NodeAPI): void {
       return tlsFromConfigNode(tlsNode.addTLSOptions({}));
     };
 
+    /** The dialer through the core `http proxy` node `id` (its URL, no-proxy list and credentials). */
+    const proxyConnect = (id: string): ReturnType<typeof proxyDialer> => {
+      const p = RED.nodes.getNode(id) as HttpProxyNode | null | undefined;
+      if (!p || typeof p.url !== 'string' || !p.url.trim()) {
+        throw new Error(t('errors.noProxy', 'the proxy configuration node (http proxy) of this server was not found or has no URL'));
+      }
+      return proxyDialer({
+        url: p.url.trim(),
+        username: p.credentials?.username || undefined,
+        password: p.credentials?.password || undefined,
+        noProxy: Array.isArray(p.noproxy) ? p.noproxy : undefined,
+      });
+    };
+
     const makePool = (): SessionPool<FtpsClient> => {
       const settings = serverSettings(def, tlsSettings(), logger);
       if (!settings.client.host) throw new Error(t('errors.noHost', 'the ftps-server node has no host'));
+      if (settings.proxy) settings.client.connect = proxyConnect(settings.proxy);
       const user = (node.credentials?.user ?? '').trim() || 'anonymous';
       const password = node.credentials?.password ?? '';
       return new SessionPool<FtpsClient>({

@@ -27,6 +27,7 @@ import { TlsSessionStore } from './tls-sessions';
 import { baseTlsOptions, TlsSettings } from './tls-settings';
 import { assertPath, assertSafeArgument } from './validate';
 import { rateLimitSteps } from './rate-limit';
+import type { TcpDialer } from './proxy-connect';
 
 export type Encryption = 'explicit' | 'implicit' | 'clear';
 export type DataProtection = 'private' | 'clear';
@@ -68,6 +69,8 @@ export interface FtpsClientOptions {
   logger?: LogSink;
   /** Bytes per second per transfer, both directions (0/unset: no cap); see rate-limit.ts. */
   rateLimit?: number;
+  /** Opens the control and every data connection instead of a direct TCP connect (a proxy: proxy-connect.ts). */
+  connect?: TcpDialer;
 }
 
 export interface Progress {
@@ -315,13 +318,16 @@ export class FtpsClient {
     const port = this.port;
     const mode = this.encryption;
     let stream: Duplex;
+    const dial = this.options.connect ?? connectTcp;
+    // through a proxy the socket's peer is the proxy: data connections go to the server's name
+    const peerOf = (raw: net.Socket): string => (this.options.connect ? host : (raw.remoteAddress ?? host));
     if (mode === 'implicit') {
-      const raw = await connectTcp(host, port, this.timeoutMs, 'control connection');
-      this.peer = raw.remoteAddress ?? host;
+      const raw = await dial(host, port, this.timeoutMs, 'control connection');
+      this.peer = peerOf(raw);
       stream = await this.secureControl(raw);
     } else {
-      const raw = await connectTcp(host, port, this.timeoutMs, 'control connection');
-      this.peer = raw.remoteAddress ?? host;
+      const raw = await dial(host, port, this.timeoutMs, 'control connection');
+      this.peer = peerOf(raw);
       stream = raw;
     }
     this.log.detail(`connected to ${host}:${port} (${this.peer}), ${mode}`);
@@ -558,7 +564,7 @@ export class FtpsClient {
 
   private async openDataSocket(command: string, connect?: (host: string, port: number) => Promise<net.Socket>): Promise<net.Socket> {
     const c = this.requireControl();
-    const dial = connect ?? ((host: string, port: number) => connectTcp(host, port, this.dataConnectMs, 'data connection'));
+    const dial = connect ?? ((host: string, port: number) => (this.options.connect ?? connectTcp)(host, port, this.dataConnectMs, 'data connection'));
     if (this.options.pret) await this.expect(`PRET ${command}`, 2);
     const mode = this.options.epsv ?? 'auto';
     const tryEpsv = this.epsvAll || (mode !== 'never' && !this.epsvBroken);
@@ -609,7 +615,8 @@ export class FtpsClient {
    */
   private directTarget(spec: TransferSpec): ReadTarget | null {
     // a capped transfer is paced by a stream step (rateLimitSteps)
-    if (spec.upload || spec.type !== 'binary' || !spec.target || this.options.rateLimit) return null;
+    // a custom dialer (proxy) hands over a connected socket, which cannot read with onread
+    if (spec.upload || spec.type !== 'binary' || !spec.target || this.options.rateLimit || this.options.connect) return null;
     if (this.dataTls && !handshakeCanWait()) return null;
     return spec.target();
   }

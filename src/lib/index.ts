@@ -32,3 +32,6 @@ export type { TreeProgress, TreeTransferOptions, TreeTransferResult } from './tr
 export { FeatureSwitches, SWITCHABLE, switchName, mlstOptsFacts, resumeNeedsSize } from './feature-switches';
 export type { Switchable } from './feature-switches';
 export { globMatches, isWild, splitWild } from './match';
+export { proxyDialer, parseProxyUrl, bypassesProxy } from './proxy-connect';
+export type { ProxySettings, TcpDialer } from './proxy-connect';
+export { TokenBucket, RateLimit } from './rate-limit';
