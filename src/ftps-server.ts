@@ -4,14 +4,18 @@
  * the nodes using it.
  */
 import { FtpsClient, proxyDialer } from './lib';
-import type { TlsSettings } from './lib';
+import type { FtpsClientOptions, TlsSettings } from './lib';
 import type { ClientJob, ServerNode, ServerUser } from './nodes/action';
 import type { HttpProxyNode, NodeAPI, NodeStatus, TlsConfigNode } from './nodes/red';
-import { ServerDef, serverSettings, tlsFromConfigNode } from './nodes/server-config';
+import { flag, ServerDef, serverSettings, tlsFromConfigNode } from './nodes/server-config';
 import { PoolStatus, RunOptions, SessionPool } from './nodes/session-pool';
+import { maskSecret, resolveTarget, TargetPools } from './nodes/targets';
+import type { MsgTarget } from './nodes/targets';
 
 interface ServerNodeImpl extends ServerNode {
   pool: SessionPool<FtpsClient> | null;
+  /** The pools of msg.ftpsServer targets (allowMsgOverride). */
+  targets: TargetPools<SessionPool<FtpsClient>> | null;
   users: Map<string, ServerUser>;
   state: NodeStatus;
 }
@@ -51,6 +55,8 @@ export = function (RED: NodeAPI): void {
     // nothing shown until the first use (the connection is opened lazily)
     node.state = {};
     node.pool = null;
+    node.targets = null;
+    const allowOverride = flag(def.allowMsgOverride, false);
     node.localRoot = String(def.localRoot ?? '').trim() || undefined;
 
     const logger = (line: string): void => {
@@ -85,12 +91,38 @@ export = function (RED: NodeAPI): void {
       });
     };
 
-    const makePool = (): SessionPool<FtpsClient> => {
+    const settingsNow = (): ReturnType<typeof serverSettings> => {
       const settings = serverSettings(def, tlsSettings(), logger);
       if (!settings.client.host) throw new Error(t('errors.noHost', 'the ftps-server node has no host'));
       if (settings.proxy) settings.client.connect = proxyConnect(settings.proxy);
-      const user = (node.credentials?.user ?? '').trim() || 'anonymous';
-      const password = node.credentials?.password ?? '';
+      return settings;
+    };
+    const ownCredentials = (): { user: string; password: string } => ({
+      user: (node.credentials?.user ?? '').trim() || 'anonymous',
+      password: node.credentials?.password ?? '',
+    });
+
+    /** A pool for one msg.ftpsServer target: the config node's limits, no status of its own. */
+    const makeTargetPool = (client: FtpsClientOptions, user: string, password: string): SessionPool<FtpsClient> => {
+      const settings = settingsNow();
+      return new SessionPool<FtpsClient>({
+        create: () => new FtpsClient(client),
+        open: async (c) => {
+          await c.connect();
+          await c.login(user, password);
+        },
+        maxConnections: settings.maxConnections,
+        idleTimeout: settings.idleTimeout,
+        retries: settings.retries,
+        retryDelayMs: settings.retryDelayMs,
+        keepAlive: settings.keepAlive,
+        log: settings.client.debug ? (line) => node.debug(`${client.host}:${client.port ?? ''}: ${line}`) : undefined,
+      });
+    };
+
+    const makePool = (): SessionPool<FtpsClient> => {
+      const settings = settingsNow();
+      const { user, password } = ownCredentials();
       return new SessionPool<FtpsClient>({
         create: () => new FtpsClient(settings.client),
         open: async (client) => {
@@ -122,8 +154,35 @@ export = function (RED: NodeAPI): void {
     node.connectionStatus = (): NodeStatus => node.state;
 
     let closed = false;
-    node.run = <T>(job: ClientJob<T>, opts: RunOptions = {}): Promise<T> => {
+    /** One message for a msg.ftpsServer target: its own pool, unless it is the config node's own target. */
+    const runOnTarget = <T>(job: ClientJob<T>, opts: RunOptions, m: MsgTarget): Promise<T> | null => {
+      const settings = settingsNow();
+      const target = resolveTarget(settings.client, ownCredentials(), m);
+      if (target.own) return null;
+      node.targets ??= new TargetPools<SessionPool<FtpsClient>>(settings.maxTargets, () => makeTargetPool(target.client, target.user, target.password));
+      const pools = node.targets;
+      return pools
+        .run(target.key, (pool) => pool.run(job, opts), () => makeTargetPool(target.client, target.user, target.password))
+        .catch((e: unknown) => {
+          throw maskSecret(e, target.password);
+        });
+    };
+
+    node.run = <T>(job: ClientJob<T>, opts: RunOptions & { target?: MsgTarget } = {}): Promise<T> => {
       if (closed) return Promise.reject(new Error(t('errors.closed', 'the ftps-server node was stopped (flow stopped or redeployed)')));
+      if (opts.target !== undefined) {
+        if (!allowOverride) {
+          return Promise.reject(
+            Object.assign(new Error(t('errors.noOverride', 'msg.ftpsServer is set but this ftps-server does not allow it: turn on allowMsgOverride ("let msg.ftpsServer choose the server") or remove msg.ftpsServer')), { kind: 'input' }),
+          );
+        }
+        try {
+          const p = runOnTarget(job, opts, opts.target);
+          if (p) return p;
+        } catch (e) {
+          return Promise.reject(e);
+        }
+      }
       if (!node.pool) {
         try {
           node.pool = makePool();
@@ -137,12 +196,10 @@ export = function (RED: NodeAPI): void {
     node.on('close', (_removed: boolean, done: () => void) => {
       closed = true;
       const pool = node.pool;
+      const targets = node.targets;
       node.pool = null;
-      if (!pool) {
-        done();
-        return;
-      }
-      pool.close().then(done, done);
+      node.targets = null;
+      void Promise.allSettled([pool?.close(), targets?.close()]).then(() => done());
     });
   }
 

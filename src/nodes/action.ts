@@ -10,6 +10,8 @@ import type { Node, NodeAPI, NodeDef, NodeDone, NodeMessage, NodeSend, NodeStatu
 import { resolveLocalPath } from './local-paths';
 import type { JobContext, RunOptions } from './session-pool';
 import { repeatSafety, retryText } from './retry';
+import { takeMsgTarget } from './targets';
+import type { MsgTarget } from './targets';
 
 /** A node using an ftps-server: the config node pushes its connection state to it. */
 export interface ServerUser {
@@ -22,7 +24,7 @@ export type ClientJob<T> = (client: FtpsClient, ctx: JobContext) => Promise<T>;
 /** What the ftps-server config node offers to the nodes using it. */
 export interface ServerNode extends Node {
   /** Queue a job for the next free session of this server. */
-  run<T>(job: ClientJob<T>, opts?: RunOptions): Promise<T>;
+  run<T>(job: ClientJob<T>, opts?: RunOptions & { target?: MsgTarget }): Promise<T>;
   register(user: ServerUser): void;
   deregister(user: ServerUser): void;
   /** The connection state as a node status. */
@@ -350,11 +352,20 @@ export function setupAction(RED: NodeAPI, node: Node, def: ActionDef, handler: H
   }
 
   node.on('input', (msg: NodeMessage, send: NodeSend, done: NodeDone) => {
+    // msg.ftpsServer's password leaves the msg here, so no output or Catch msg carries it
+    let target: MsgTarget | undefined;
+    let targetError: unknown;
+    try {
+      target = takeMsgTarget(msg);
+    } catch (e) {
+      targetError = e;
+    }
     const io: ActionIO = {
       RED,
       node,
       run: <T>(job: ClientJob<T>): Promise<T> => {
         if (!server || typeof server.run !== 'function') return Promise.reject(inputError('no ftps-server configured: open the node and choose a server'));
+        if (targetError !== undefined) return Promise.reject(targetError);
         return server.run(
           async (client, ctx) => {
             view.active += 1;
@@ -366,7 +377,7 @@ export function setupAction(RED: NodeAPI, node: Node, def: ActionDef, handler: H
               view.active -= 1;
             }
           },
-          { signal: aborter.signal, repeat, onRetry: (r) => view.now({ fill: 'yellow', shape: 'ring', text: retryText(r) }) },
+          { signal: aborter.signal, repeat, onRetry: (r) => view.now({ fill: 'yellow', shape: 'ring', text: retryText(r) }), target },
         );
       },
       progress: (label, ctx) => (p) => {

@@ -41,6 +41,8 @@ export interface ServerDef extends NodeDef {
   /** Id of a core `http proxy` config node, or "". */
   proxy?: string;
   allowMsgOverride?: boolean | string;
+  /** Extension: most msg.ftpsServer targets with sessions open at once (default 16; least recently used closed first). */
+  maxTargets?: number | string;
 }
 
 export interface ServerSettings {
@@ -58,6 +60,7 @@ export interface ServerSettings {
   /** The `http proxy` config node's id, or "". */
   proxy: string;
   allowMsgOverride: boolean;
+  maxTargets: number;
 }
 
 /** true/false from a checkbox value, "true"/"false" strings, or the default. */
@@ -147,6 +150,7 @@ export function serverSettings(def: ServerDef, tls: TlsSettings | undefined, log
     rateLimit,
     proxy: String(def.proxy ?? '').trim(),
     allowMsgOverride: flag(def.allowMsgOverride, false),
+    maxTargets: Math.max(1, Math.floor(num(def.maxTargets, 16, 1))),
   };
 }
 
