@@ -1,7 +1,10 @@
 /** ftps-get: download a remote file into msg.payload (Buffer or string), a local file, or a series of chunk messages. */
 import { Writable } from 'node:stream';
 import type { TransferType } from './lib';
-import { ActionDef, choice, flagOpt, FtpsInfo, ftpsInfo, optionalFlag, readPath, setupAction, transferSummary, transferTypeOf, typedField, withResult } from './nodes/action';
+import { ActionDef, setupAction } from './nodes/action';
+import { choice, flag, optionalFlag, transferTypeOf } from './nodes/options';
+import { FtpsInfo, ftpsInfo, transferSummary, withResult } from './nodes/result';
+import { readPath, typedField } from './nodes/typed-input';
 import type { Node, NodeAPI, NodeMessage } from './nodes/red';
 
 interface GetDef extends ActionDef {
@@ -28,7 +31,7 @@ export = function (RED: NodeAPI): void {
     const localField = typedField(def, 'localFilename', 'localFilename', 'msg');
     const output = choice<Output>(def.output, ['buffer', 'utf8', 'file', 'chunks'], 'buffer');
     const nodeType = choice<TransferType>(def.transferType, ['binary', 'ascii'], 'binary');
-    const resume = flagOpt(def.resume, false);
+    const resume = flag(def.resume, false);
     const preserveTimestamp = optionalFlag(def.preserveTimestamp);
     const chunkSize = Math.max(1024, Math.floor(Number(def.chunkSize) || 65536));
 

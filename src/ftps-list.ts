@@ -1,7 +1,10 @@
 /** ftps-list: list a remote directory (MLSD / LIST / NLST), optionally filtered and recursive. */
-import { ActionDef, choice, flagOpt, ftpsInfo, lastReply, readPath, setupAction, typedField, withResult } from './nodes/action';
-import { globMatches, planListing } from './lib';
-import { LIST_METHODS, listDir, MsgEntry, toMsgEntry, walk } from './nodes/listing';
+import { ActionDef, setupAction } from './nodes/action';
+import { choice, flag } from './nodes/options';
+import { ftpsInfo, lastReply, withResult } from './nodes/result';
+import { readPath, typedField } from './nodes/typed-input';
+import { LIST_METHODS } from './lib';
+import { planSelection, selectEntries, toMsgEntry } from './nodes/listing';
 import type { Node, NodeAPI, NodeMessage } from './nodes/red';
 
 interface ListDef extends ActionDef {
@@ -12,6 +15,8 @@ interface ListDef extends ActionDef {
   recursive?: boolean | string;
   /** Extension: 'array' (one msg, payload = entries) or 'split' (one msg per entry with msg.parts). */
   output?: string;
+  /** Let the glob match names starting with a dot (default false). */
+  dot?: boolean | string;
 }
 
 export = function (RED: NodeAPI): void {
@@ -21,25 +26,16 @@ export = function (RED: NodeAPI): void {
     const pathField = typedField(def, 'path', 'filename', 'msg');
     const pattern = String(def.pattern ?? '').trim();
     const method = choice(def.method, LIST_METHODS, 'auto');
-    const recursive = flagOpt(def.recursive, false);
+    const recursive = flag(def.recursive, false);
     const split = def.output === 'split';
+    const dot = flag(def.dot, false);
 
     setupAction(RED, node, def, async (msg, io) => {
       const dir = await readPath(io, msg, pathField, 'path', false);
-      // "sub/*.csv" in a one-directory listing lists sub and matches *.csv there, as client.list does
-      const plan = !recursive && pattern.includes('/') ? planListing(dir, { method, pattern, matchLocally: true }) : { dir, localPattern: pattern };
+      const plan = planSelection(dir, { pattern, recursive, method });
       const { entries, reply } = await io.run(async (client, ctx) => {
-        let list: MsgEntry[];
-        // the client's matching rule (client.list): a glob without '/' matches the
-        // name at any depth, one with '/' the path below the listed directory
-        if (recursive) {
-          const all = await walk(client, dir, method, ctx.signal);
-          list = all.filter((w) => globMatches(pattern, w.rel)).map((w) => toMsgEntry(w.entry));
-        } else {
-          const raw = await listDir(client, plan.dir, method, ctx.signal);
-          list = raw.filter((e) => globMatches(plan.localPattern, e.name)).map(toMsgEntry);
-        }
-        return { entries: list, reply: lastReply(client, 226, 'Transfer complete') };
+        const selected = await selectEntries(client, plan, { pattern, recursive, method, dot, signal: ctx.signal });
+        return { entries: selected.map(toMsgEntry), reply: lastReply(client, 226, 'Transfer complete') };
       });
       const summary = `${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}`;
       if (!split) {

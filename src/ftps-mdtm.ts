@@ -1,5 +1,9 @@
 /** ftps-mdtm: read (MDTM) or set (MFMT and fallbacks) a remote file's modification time. */
-import { ActionDef, choice, evaluate, fieldSource, ftpsInfo, inputError, lastReply, readPath, setupAction, typedField, withResult } from './nodes/action';
+import { ActionDef, setupAction } from './nodes/action';
+import { inputError } from './nodes/node-error';
+import { choice } from './nodes/options';
+import { ftpsInfo, lastReply, withResult } from './nodes/result';
+import { evaluate, fieldSource, readPath, typedField } from './nodes/typed-input';
 import type { Node, NodeAPI } from './nodes/red';
 
 interface MdtmDef extends ActionDef {

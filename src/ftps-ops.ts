@@ -1,7 +1,10 @@
 /** ftps-ops: delete, rename, mkdir, rmdir, size, exists. */
-import { ActionDef, choice, flagOpt, ftpsInfo, lastReply, readPath, setupAction, typedField, withResult } from './nodes/action';
+import { ActionDef, setupAction } from './nodes/action';
+import { choice, flag } from './nodes/options';
+import { ftpsInfo, lastReply, withResult } from './nodes/result';
+import { readPath, typedField } from './nodes/typed-input';
 import type { Node, NodeAPI } from './nodes/red';
-import { exists, mkdirp, removeTree } from './nodes/remote-fs';
+import { exists, mkdirp, removeTree } from './lib';
 
 interface OpsDef extends ActionDef {
   path?: string;
@@ -20,7 +23,7 @@ export = function (RED: NodeAPI): void {
     const pathField = typedField(def, 'path', 'filename', 'msg');
     const toField = typedField(def, 'to', 'newFilename', 'msg');
     const operation = choice(def.operation, OPERATIONS, 'delete');
-    const recursive = flagOpt(def.recursive, false);
+    const recursive = flag(def.recursive, false);
 
     setupAction(RED, this, def, async (msg, io) => {
       const remote = await readPath(io, msg, pathField, 'remote path', true);

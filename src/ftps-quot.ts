@@ -1,5 +1,7 @@
 /** ftps-quot: send a raw command line; every reply, 4xx/5xx included, goes to the output. */
-import { ActionDef, ftpsInfo, readPath, setupAction, typedField, withResult } from './nodes/action';
+import { ActionDef, setupAction } from './nodes/action';
+import { ftpsInfo, withResult } from './nodes/result';
+import { readPath, typedField } from './nodes/typed-input';
 import type { Node, NodeAPI } from './nodes/red';
 
 interface QuotDef extends ActionDef {

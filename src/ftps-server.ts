@@ -5,10 +5,11 @@
  */
 import { FtpsClient, proxyDialer } from './lib';
 import type { FtpsClientOptions, TlsSettings } from './lib';
-import type { ClientJob, ServerNode, ServerUser } from './nodes/action';
+import type { ClientJob, JobOptions, ServerNode, ServerUser } from './nodes/server-node';
 import type { HttpProxyNode, NodeAPI, NodeStatus, TlsConfigNode } from './nodes/red';
-import { flag, ServerDef, serverSettings, tlsFromConfigNode } from './nodes/server-config';
-import { PoolStatus, RunOptions, SessionPool } from './nodes/session-pool';
+import { flag } from './nodes/options';
+import { ServerDef, ServerSettings, serverSettings, tlsFromConfigNode } from './nodes/server-config';
+import { PoolStatus, RunOptions, SessionPool, SessionPoolOptions } from './nodes/session-pool';
 import { maskSecret, resolveTarget, TargetPools } from './nodes/targets';
 import type { MsgTarget } from './nodes/targets';
 
@@ -91,7 +92,7 @@ export = function (RED: NodeAPI): void {
       });
     };
 
-    const settingsNow = (): ReturnType<typeof serverSettings> => {
+    const settingsNow = (): ServerSettings => {
       const settings = serverSettings(def, tlsSettings(), logger);
       if (!settings.client.host) throw new Error(t('errors.noHost', 'the ftps-server node has no host'));
       if (settings.proxy) settings.client.connect = proxyConnect(settings.proxy);
@@ -102,10 +103,15 @@ export = function (RED: NodeAPI): void {
       password: node.credentials?.password ?? '',
     });
 
-    /** A pool for one msg.ftpsServer target: the config node's limits, no status of its own. */
-    const makeTargetPool = (client: FtpsClientOptions, user: string, password: string): SessionPool<FtpsClient> => {
-      const settings = settingsNow();
-      return new SessionPool<FtpsClient>({
+    /** A pool of sessions to `client` with the config node's limits and retry policy. */
+    const newPool = (
+      settings: ServerSettings,
+      client: FtpsClientOptions,
+      user: string,
+      password: string,
+      extra: Pick<SessionPoolOptions<FtpsClient>, 'onStatus' | 'log'>,
+    ): SessionPool<FtpsClient> =>
+      new SessionPool<FtpsClient>({
         create: () => new FtpsClient(client),
         open: async (c) => {
           await c.connect();
@@ -116,6 +122,13 @@ export = function (RED: NodeAPI): void {
         retries: settings.retries,
         retryDelayMs: settings.retryDelayMs,
         keepAlive: settings.keepAlive,
+        ...extra,
+      });
+
+    /** A pool for one msg.ftpsServer target: no status of its own. */
+    const makeTargetPool = (client: FtpsClientOptions, user: string, password: string): SessionPool<FtpsClient> => {
+      const settings = settingsNow();
+      return newPool(settings, client, user, password, {
         log: settings.client.debug ? (line) => node.debug(`${client.host}:${client.port ?? ''}: ${line}`) : undefined,
       });
     };
@@ -123,17 +136,7 @@ export = function (RED: NodeAPI): void {
     const makePool = (): SessionPool<FtpsClient> => {
       const settings = settingsNow();
       const { user, password } = ownCredentials();
-      return new SessionPool<FtpsClient>({
-        create: () => new FtpsClient(settings.client),
-        open: async (client) => {
-          await client.connect();
-          await client.login(user, password);
-        },
-        maxConnections: settings.maxConnections,
-        idleTimeout: settings.idleTimeout,
-        retries: settings.retries,
-        retryDelayMs: settings.retryDelayMs,
-        keepAlive: settings.keepAlive,
+      return newPool(settings, settings.client, user, password, {
         onStatus: (st) => {
           node.state = statusOf(st);
           for (const u of node.users.values()) u.serverStatus(node.state);
@@ -151,8 +154,6 @@ export = function (RED: NodeAPI): void {
       node.users.delete(u.id);
     };
 
-    node.connectionStatus = (): NodeStatus => node.state;
-
     let closed = false;
     /** One message for a msg.ftpsServer target: its own pool, unless it is the config node's own target. */
     const runOnTarget = <T>(job: ClientJob<T>, opts: RunOptions, m: MsgTarget): Promise<T> | null => {
@@ -168,7 +169,7 @@ export = function (RED: NodeAPI): void {
         });
     };
 
-    node.run = <T>(job: ClientJob<T>, opts: RunOptions & { target?: MsgTarget } = {}): Promise<T> => {
+    node.run = <T>(job: ClientJob<T>, opts: JobOptions = {}): Promise<T> => {
       if (closed) return Promise.reject(new Error(t('errors.closed', 'the ftps-server node was stopped (flow stopped or redeployed)')));
       if (opts.target !== undefined) {
         if (!allowOverride) {

@@ -1,5 +1,7 @@
 /** ftps-site: send a SITE command (CHMOD, UTIME, ...); a 4xx/5xx reply is an error. */
-import { ActionDef, ftpsInfo, readPath, setupAction, typedField, withResult } from './nodes/action';
+import { ActionDef, setupAction } from './nodes/action';
+import { ftpsInfo, withResult } from './nodes/result';
+import { readPath, typedField } from './nodes/typed-input';
 import type { Node, NodeAPI } from './nodes/red';
 
 interface SiteDef extends ActionDef {

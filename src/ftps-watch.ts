@@ -7,13 +7,14 @@
  */
 import * as path from 'node:path';
 import { promises as fsp } from 'node:fs';
-import { setMaxListeners } from 'node:events';
-import { assertSafeArgument } from './lib';
+import { assertSafeArgument, LIST_METHODS, mkdirp, remoteDirname } from './lib';
 import type { FtpsClient } from './lib';
-import { ActionDef, choice, ClientJob, flagOpt, FtpsNodeError, inputError, ServerNode, ServerUser, toNodeError } from './nodes/action';
-import { LIST_METHODS, listDir, matches, MsgEntry, relativeTo, toMsgEntry, walk } from './nodes/listing';
+import type { ActionDef } from './nodes/action';
+import { FtpsNodeError, inputError, toNodeError } from './nodes/node-error';
+import { choice, flag } from './nodes/options';
+import { linkServer } from './nodes/server-link';
+import { planSelection, MsgEntry, relativeTo, selectEntries, toMsgEntry } from './nodes/listing';
 import type { Node, NodeAPI, NodeDone, NodeMessage, NodeSend } from './nodes/red';
-import { mkdirp, remoteDirname } from './nodes/remote-fs';
 import { backoffMs, EVENT_SETS, restoreState, WatchEvent, WatchState } from './nodes/watch-state';
 
 interface WatchDef extends ActionDef {
@@ -33,6 +34,8 @@ interface WatchDef extends ActionDef {
   /** Context store for the state ('' = the default store). */
   store?: string;
   method?: string;
+  /** Let the glob match names starting with a dot (default false). */
+  dot?: boolean | string;
 }
 
 interface ContextStore {
@@ -72,13 +75,12 @@ export = function (RED: NodeAPI): void {
   function FtpsWatch(this: WatchNode, def: WatchDef): void {
     RED.nodes.createNode(this, def);
     const node = this;
-    const server = def.server ? (RED.nodes.getNode(def.server) as ServerNode | null | undefined) : undefined;
     const pattern = String(def.pattern ?? '').trim();
-    const recursive = flagOpt(def.recursive, false);
+    const recursive = flag(def.recursive, false);
     const intervalS = Number(def.interval);
     const intervalMs = Number.isFinite(intervalS) && intervalS > 0 ? intervalS * 1000 : 60_000;
     const events = EVENT_SETS[choice(def.events, ['add', 'add,change', 'add,change,unlink'], 'add,change')];
-    const download = flagOpt(def.download, false);
+    const download = flag(def.download, false);
     const afterEmit = choice(def.afterEmit, ['keep', 'delete', 'move'], 'keep');
     const moveToRaw = String(def.moveTo ?? '').trim();
     const minAgeS = Number(def.minAge);
@@ -86,18 +88,18 @@ export = function (RED: NodeAPI): void {
     const localFolder = String(def.localFolder ?? '').trim();
     const store = String(def.store ?? '').trim() || undefined;
     const method = choice(def.method, LIST_METHODS.filter((m) => m !== 'nlst'), 'auto');
-    const emitExisting = flagOpt(def.emitExisting, false);
+    const emitExisting = flag(def.emitExisting, false);
+    const dot = flag(def.dot, false);
 
     let watched = String(def.path ?? '').trim() || '/';
-    const aborter = new AbortController();
-    setMaxListeners(0, aborter.signal);
     let closing = false;
     let failures = 0;
     let timer: NodeJS.Timeout | undefined;
     let state: WatchState<MsgEntry> | undefined;
     let chain: Promise<unknown> = Promise.resolve();
 
-    const scopeOf = (dir: string): string => JSON.stringify([dir, pattern, recursive]);
+    // dot joins the scope only when on, so the state saved before the option existed stays valid
+    const scopeOf = (dir: string): string => JSON.stringify(dot ? [dir, pattern, recursive, true] : [dir, pattern, recursive]);
     const moveTo = (): string => resolveUnder(watched, moveToRaw);
 
     let configError: string | undefined;
@@ -109,19 +111,11 @@ export = function (RED: NodeAPI): void {
       configError = (e as Error).message;
     }
 
-    const user: ServerUser = {
-      id: node.id,
-      // the watch shows its own polls; only a failed connection is worth showing in between
-      serverStatus: (s) => {
-        if (s.fill === 'red') node.status(s);
-      },
-    };
-    if (server && typeof server.register === 'function') server.register(user);
-
-    const run = <T>(job: ClientJob<T>): Promise<T> => {
-      if (!server || typeof server.run !== 'function') return Promise.reject(inputError('no ftps-server configured: open the node and choose a server'));
-      return server.run(job, { signal: aborter.signal });
-    };
+    // the watch shows its own polls; only a failed connection is worth showing in between
+    const link = linkServer(RED, node, def.server, (s) => {
+      if (s.fill === 'red') node.status(s);
+    });
+    const run = link.run;
 
     const ctx = (): ContextStore => node.context();
 
@@ -157,16 +151,12 @@ export = function (RED: NodeAPI): void {
         }
       });
 
-    /** The files below the watched path that the pattern selects, as ftps-list gives them. */
+    /** The files below the watched path that the pattern selects (the glob rule of ftps-list), as ftps-list gives them. */
     const snapshot = (dir: string): Promise<MsgEntry[]> =>
       run(async (client: FtpsClient, jc) => {
-        if (recursive) {
-          const skip = afterEmit === 'move' ? moveTo() : '';
-          const all = await walk(client, dir, method, jc.signal);
-          return all.filter((w) => w.entry.type === 'file' && !isUnder(skip, w.entry.path) && matches(pattern, w.rel)).map((w) => toMsgEntry(w.entry));
-        }
-        const list = await listDir(client, dir, method, jc.signal);
-        return list.filter((e) => e.type === 'file' && matches(pattern, e.name)).map(toMsgEntry);
+        const skip = recursive && afterEmit === 'move' ? moveTo() : '';
+        const found = await selectEntries(client, planSelection(dir, { pattern, recursive, method }), { pattern, recursive, method, dot, signal: jc.signal });
+        return found.filter((e) => e.type === 'file' && !isUnder(skip, e.path)).map(toMsgEntry);
       });
 
     /** Download, send, then delete or move one event's file; a failure goes to Catch with the file's msg and leaves the event uncommitted. */
@@ -277,7 +267,7 @@ export = function (RED: NodeAPI): void {
     if (configError) {
       // nothing to poll until the node is fixed and redeployed; an input msg gets the error
       node.status({ fill: 'red', shape: 'ring', text: configError });
-    } else if (!server || typeof server.run !== 'function') {
+    } else if (!link.server) {
       node.status({ fill: 'red', shape: 'ring', text: 'no server' });
     } else {
       // the first poll at once: it lays down the baseline (or sends what is there with emitExisting)
@@ -301,23 +291,14 @@ export = function (RED: NodeAPI): void {
     node.on('close', (removed: boolean, done: () => void) => {
       closing = true;
       if (timer) clearTimeout(timer);
-      aborter.abort(new FtpsNodeError('the node was stopped (flow stopped or redeployed)', { kind: 'aborted' }));
-      if (server && typeof server.deregister === 'function') server.deregister(user);
-      let finished = false;
-      const guard = setTimeout(finish, 10_000);
-      function finish(): void {
-        if (finished) return;
-        finished = true;
-        clearTimeout(guard);
+      const settled = chain.then(() => {
+        if (!removed && state) carried.set(node.id, state.data);
+        return saveState();
+      });
+      link.close(settled, () => {
         node.status({});
         done();
-      }
-      void chain
-        .then(() => {
-          if (!removed && state) carried.set(node.id, state.data);
-          return saveState();
-        })
-        .then(finish, finish);
+      });
     });
   }
 

@@ -4,6 +4,7 @@ import { DebugLog } from './log';
 import { Reply, ReplyParser } from './reply';
 import { assertSafeArgument } from './validate';
 import { tlsError } from './tls-settings';
+import { fmtSeconds, ioTimeout } from './io-timer';
 
 interface Waiter {
   resolve: (reply: Reply) => void;
@@ -93,16 +94,10 @@ export class ControlConnection {
       const waiter: Waiter = { resolve, reject, timer: undefined };
       if (timeoutMs > 0) {
         const label = what ?? (this.lastCommand ? `the reply to ${this.lastCommand}` : 'a reply');
-        waiter.timer = setTimeout(() => {
-          // after a pause of this process (GC, a busy flow, a loaded machine) timers run before
-          // sockets are read: a reply that came in time may still be unread, so read first
-          afterPendingIo(() => {
-            if (!this.waiters.includes(waiter)) return;
-            this.fail(
-              new FtpError(`timed out after ${fmtSeconds(timeoutMs)} waiting for ${label}`, { kind: 'timeout', code: 421, command: this.lastCommand }),
-            );
-          });
-        }, timeoutMs);
+        waiter.timer = ioTimeout(timeoutMs, () => {
+          if (!this.waiters.includes(waiter)) return;
+          this.fail(new FtpError(`timed out after ${fmtSeconds(timeoutMs)} waiting for ${label}`, { kind: 'timeout', code: 421, command: this.lastCommand }));
+        });
       }
       this.waiters.push(waiter);
     });
@@ -188,20 +183,6 @@ export class ControlConnection {
       w.reject(err);
     }
   }
-}
-
-/**
- * Run fn once the event loop has read what is waiting on its sockets. A timer
- * that fires after the process was paused runs before the poll phase that
- * would have delivered data which arrived in the meantime; setImmediate runs
- * after it.
- */
-export function afterPendingIo(fn: () => void): void {
-  setImmediate(fn);
-}
-
-export function fmtSeconds(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
 }
 
 /** TLS problems show up as socket errors; tell them apart so the message can say "TLS". */

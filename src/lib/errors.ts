@@ -41,11 +41,6 @@ export class FtpError extends Error {
     this.serverMessage = init.serverMessage ?? '';
     this.command = init.command ?? '';
   }
-
-  /** true for the replies that mean "try again later" (4xx) or a lost connection. */
-  get transient(): boolean {
-    return this.kind === 'closed' || this.kind === 'timeout' || (this.code >= 400 && this.code < 500);
-  }
 }
 
 export function isFtpError(e: unknown): e is FtpError {
@@ -55,4 +50,22 @@ export function isFtpError(e: unknown): e is FtpError {
 /** Mask the argument of PASS (and ACCT, which also carries a secret) for display. */
 export function maskCommand(line: string): string {
   return line.replace(/^(\s*(?:PASS|ACCT)\s+).*$/is, '$1****');
+}
+
+/** A permanent negative reply (5xx): "no such file", "not a directory", "exists" ... */
+export function isRefusal(e: unknown): boolean {
+  return isFtpError(e) && e.kind === 'reply' && e.code >= 500 && e.code < 600;
+}
+
+/** Error codes of a connection that was lost under an operation (reset, broken pipe, closed early, timed out). */
+const CONNECTION_LOST = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ETIMEDOUT', 'ERR_STREAM_PREMATURE_CLOSE', 'ERR_SOCKET_CLOSED']);
+
+/** A lost connection (see CONNECTION_LOST) somewhere in the error's cause chain. */
+export function isConnectionLost(e: unknown): boolean {
+  for (let depth = 0; e && typeof e === 'object' && depth < 5; depth += 1) {
+    const x = e as { code?: unknown; cause?: unknown };
+    if (typeof x.code === 'string' && CONNECTION_LOST.has(x.code)) return true;
+    e = x.cause;
+  }
+  return false;
 }

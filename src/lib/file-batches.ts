@@ -1,6 +1,5 @@
 import * as fs from 'node:fs';
 
-/** Room past a full batch: what the socket still delivers after it was told to stop (one read's worth of TLS records). */
 /**
  * Bytes per positional write. Small enough that the batch is still in the
  * CPU cache when the kernel copies it into the page cache: a 1 GiB download
@@ -9,6 +8,7 @@ import * as fs from 'node:fs';
  * thread-pool round trips than they save.
  */
 export const BATCH = 256 * 1024;
+/** Room past a full batch: what the socket still delivers after it was told to stop (one read's worth of TLS records). */
 const SLACK = 128 * 1024;
 const FIRST_CAPACITY = 16 * 1024;
 

@@ -1,17 +1,21 @@
 import * as fs from 'node:fs';
 import { Writable } from 'node:stream';
+import { BATCH } from './file-batches';
 
-/** Bytes gathered before one positional writev to the file. */
-export const FILE_BATCH = 1024 * 1024;
+/** Bytes gathered before one positional writev to the file: FileBatches' size, for the reason given there. */
+export const FILE_BATCH = BATCH;
 
 /**
- * A file Writable for downloads. fs.WriteStream writes the first chunk it
- * gets at once, so a TLS data stream (16 KiB records) alternates a 16 KiB
- * write with one writev of what queued meanwhile: two thread-pool round
- * trips (and two wake-ups) per quarter MiB. This sink gathers FILE_BATCH
- * bytes per writev and keeps one batch on the disk while the next one
- * fills, so the socket keeps being read during a write; at most two
- * batches wait in memory.
+ * A file Writable for the downloads that cannot read directly into
+ * FileBatches (ASCII, converted on the way; TLS on a Node.js that cannot
+ * hold the handshake back, see sockets.ts). fs.WriteStream writes the first
+ * chunk it gets at once, so a TLS data stream (16 KiB records) alternates a
+ * 16 KiB write with one writev of what queued meanwhile: two thread-pool
+ * round trips (and two wake-ups) for every few records. This sink gathers
+ * FILE_BATCH bytes per writev and keeps one batch on the disk while the
+ * next one fills, so the socket keeps being read during a write; besides
+ * the stream's own buffer (highWaterMark FILE_BATCH), at most two batches
+ * wait in memory.
  */
 export class FileSink extends Writable {
   private fd: number | null = null;

@@ -1,5 +1,8 @@
 /** The FTPS client, usable without Node-RED. */
-export { FtpsClient, replyError, parseQuotedPath, scratchPath } from './client';
+export { FtpsClient } from './client';
+export { replyError } from './session';
+export { parseQuotedPath } from './commands';
+export { scratchPath } from './scratch';
 export type {
   FtpsClientOptions,
   Encryption,
@@ -12,8 +15,8 @@ export type {
   Progress,
   UploadSource,
   DownloadTarget,
-} from './client';
-export { FtpError, isFtpError, maskCommand } from './errors';
+} from './client-options';
+export { FtpError, isFtpError, isRefusal, isConnectionLost, maskCommand } from './errors';
 export type { FtpErrorKind } from './errors';
 export { ReplyParser, replyStatus, isPositive } from './reply';
 export { assertSafeArgument } from './validate';
@@ -25,13 +28,17 @@ export { parseFeat, parseHelp, parseHelpOverride } from './features';
 export { parsePasv, parseEpsv, choosePassiveHost } from './passive';
 export { parseFtpTime, formatFtpTime } from './timefmt';
 export { LfToCrlf, CrlfToLf } from './ascii';
+export type { ListEntry } from './listing';
 export { list, listDirectory, planListing, resolveTarget, LIST_METHODS } from './tree';
 export type { ListOptions, ListMethod, ListVerb, ListPlan, TreeEntry, ListingClient } from './tree';
-export { downloadTree, uploadTree, localPathFor } from './tree-transfer';
-export type { TreeProgress, TreeTransferOptions, TreeTransferResult } from './tree-transfer';
+export { downloadTree, uploadTree, removeTree, localPathFor } from './tree-transfer';
+export type { TreeClient, TreeProgress, TreeTransferOptions, TreeTransferResult } from './tree-transfer';
+export { isDir, exists, mkdirp, remoteDirname, ancestors } from './remote-fs';
+export type { CwdClient, DirClient } from './remote-fs';
 export { FeatureSwitches, SWITCHABLE, switchName, mlstOptsFacts, resumeNeedsSize } from './feature-switches';
 export type { Switchable } from './feature-switches';
-export { globMatches, isWild, splitWild } from './match';
+export { anyGlobMatches, asList, globMatches, isWild, splitWild } from './match';
+export type { GlobOptions } from './match';
 export { proxyDialer, parseProxyUrl, bypassesProxy } from './proxy-connect';
 export type { ProxySettings, TcpDialer } from './proxy-connect';
 export { TokenBucket, RateLimit } from './rate-limit';

@@ -1,8 +1,11 @@
 /**
- * The matching rules for listings and tree transfers: minimatch globs,
- * matched by the client, dot files included. A glob without '/' matches the
- * last part of a path (so "*.log" finds logs at any depth of a tree); a glob
- * with '/' matches the whole path below the listed directory.
+ * The one glob rule (the contract's, for ftps-list, ftps-watch, tree
+ * transfers and client.list): minimatch globs matched by the client against
+ * the path relative to the listed directory. A glob without '/' matches the
+ * last part of that path (so "*.log" finds logs at any depth of a tree); a
+ * glob with '/' matches the whole relative path. Names starting with a dot
+ * are matched only with `dot` on. No glob (''): everything is taken, dot
+ * names included.
  */
 import { minimatch } from 'minimatch';
 
@@ -20,8 +23,24 @@ export function splitWild(p: string): { dir: string; pattern: string } | null {
   return { dir, pattern: last };
 }
 
-export function globMatches(glob: string, relPath: string): boolean {
+export interface GlobOptions {
+  /** Let the glob match names starting with a dot (default false). */
+  dot?: boolean;
+}
+
+export function globMatches(glob: string, relPath: string, opts: GlobOptions = {}): boolean {
   if (glob === '') return true;
   const target = glob.includes('/') ? relPath : relPath.slice(relPath.lastIndexOf('/') + 1);
-  return minimatch(target, glob, { dot: true });
+  return minimatch(target, glob, { dot: opts.dot === true });
+}
+
+/** Does any of the globs match? (include and exclude lists) */
+export function anyGlobMatches(globs: readonly string[], relPath: string, opts: GlobOptions = {}): boolean {
+  return globs.some((g) => globMatches(g, relPath, opts));
+}
+
+/** include/exclude as given (one glob or several) → trimmed, non-empty globs. */
+export function asList(v: string | string[] | undefined): string[] {
+  if (v === undefined) return [];
+  return (Array.isArray(v) ? v : [v]).map((s) => String(s).trim()).filter(Boolean);
 }

@@ -9,7 +9,7 @@
 import * as net from 'node:net';
 import { SocksClient } from 'socks';
 import { FtpError } from './errors';
-import { fmtSeconds } from './control';
+import { fmtSeconds } from './io-timer';
 import { connectTcp } from './sockets';
 
 /** Opens a TCP connection to host:port; errors name `what` (e.g. "data connection"). */

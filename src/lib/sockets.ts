@@ -2,7 +2,7 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { FtpError } from './errors';
-import { afterPendingIo, fmtSeconds } from './control';
+import { fmtSeconds, ioTimeout } from './io-timer';
 import { tlsError } from './tls-settings';
 
 /** Open a TCP connection; the error says what could not be reached and why. */
@@ -10,32 +10,44 @@ export function connectTcp(host: string, port: number, timeoutMs: number, what: 
   return connected(net.connect({ host, port }), host, port, timeoutMs, what);
 }
 
+/**
+ * The one outcome of waiting on a socket: the first of ok(), fail() and the
+ * deadline wins; a failure or the deadline destroys the socket.
+ */
+function outcome<T>(sock: net.Socket, timeoutMs: number, doing: string, resolve: (v: T) => void, reject: (e: Error) => void): { ok(make: () => T): void; fail(e: Error): void } {
+  let settled = false;
+  const fail = (e: Error): void => {
+    if (settled) return;
+    settled = true;
+    clearTimeout(timer);
+    sock.destroy();
+    reject(e);
+  };
+  // (after a pause of the process, an answer that came in time is seen before the timeout counts)
+  const timer = ioTimeout(timeoutMs, () => fail(new FtpError(`timed out after ${fmtSeconds(timeoutMs)} ${doing}`, { kind: 'timeout', code: 421 })));
+  return {
+    ok(make: () => T): void {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(make());
+    },
+    fail,
+  };
+}
+
 /** Resolves with `sock` once its TCP connection is made; on failure or timeout it is destroyed. */
 function connected<T extends net.Socket>(sock: T, host: string, port: number, timeoutMs: number, what: string): Promise<T> {
   return new Promise((resolve, reject) => {
-    let settled = false;
-    // (after a pause of the process, a connection made in time is seen before the timeout counts)
-    const timer = setTimeout(() => afterPendingIo(() => {
-      if (settled) return;
-      settled = true;
-      sock.destroy();
-      reject(new FtpError(`timed out after ${fmtSeconds(timeoutMs)} connecting the ${what} to ${host}:${port}`, { kind: 'timeout', code: 421 }));
-    }), timeoutMs);
-    sock.once('connect', () => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      sock.removeAllListeners('error');
-      sock.setNoDelay(true);
-      resolve(sock);
-    });
-    sock.once('error', (err: NodeJS.ErrnoException) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      sock.destroy();
-      reject(new FtpError(`cannot connect the ${what} to ${host}:${port}: ${err.message}`, { kind: 'connect', code: 0, cause: err }));
-    });
+    const end = outcome(sock, timeoutMs, `connecting the ${what} to ${host}:${port}`, resolve, reject);
+    sock.once('connect', () =>
+      end.ok(() => {
+        sock.removeAllListeners('error');
+        sock.setNoDelay(true);
+        return sock;
+      }),
+    );
+    sock.once('error', (err: NodeJS.ErrnoException) => end.fail(new FtpError(`cannot connect the ${what} to ${host}:${port}: ${err.message}`, { kind: 'connect', code: 0, cause: err })));
   });
 }
 
@@ -66,32 +78,18 @@ export function startTls(
 /** Wait for the client handshake of `sock` to end; on failure the socket is destroyed and the error says where. */
 function handshakeDone(sock: tls.TLSSocket, timeoutMs: number, where: string): Promise<tls.TLSSocket> {
   return new Promise((resolve, reject) => {
-    let settled = false;
-    // (after a pause of the process, a handshake answered in time goes on before the timeout counts)
-    const timer = setTimeout(() => afterPendingIo(() => {
-      if (settled) return;
-      settled = true;
-      sock.destroy();
-      reject(new FtpError(`timed out after ${fmtSeconds(timeoutMs)} in the TLS handshake of the ${where}`, { kind: 'timeout', code: 421 }));
-    }), timeoutMs);
-    const onError = (err: Error): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      sock.destroy();
-      reject(tlsError(err, `handshake of the ${where}`));
-    };
+    const end = outcome(sock, timeoutMs, `in the TLS handshake of the ${where}`, resolve, reject);
+    const onError = (err: Error): void => end.fail(tlsError(err, `handshake of the ${where}`));
     const onClose = (): void => onError(Object.assign(new Error('the server closed the connection during the handshake'), { code: 'ECONNRESET' }));
     sock.once('error', onError);
     sock.once('close', onClose);
-    sock.once('secureConnect', () => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      sock.off('error', onError);
-      sock.off('close', onClose);
-      resolve(sock);
-    });
+    sock.once('secureConnect', () =>
+      end.ok(() => {
+        sock.off('error', onError);
+        sock.off('close', onClose);
+        return sock;
+      }),
+    );
   });
 }
 

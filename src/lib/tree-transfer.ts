@@ -7,11 +7,24 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FtpError, isFtpError } from './errors';
+import type { TransferOptions, TransferResult } from './client-options';
+import { FtpError, isFtpError, isRefusal } from './errors';
+import type { Switchable } from './feature-switches';
 import { joinPath } from './listing';
-import type { FtpsClient } from './client';
-import { globMatches } from './match';
-import type { ListMethod, TreeEntry } from './tree';
+import { anyGlobMatches, asList, GlobOptions } from './match';
+import { DirClient, mkdirp } from './remote-fs';
+import type { ListMethod, ListOptions, TreeEntry } from './tree';
+
+/** What the tree operations need from a client (FtpsClient has it all). */
+export interface TreeClient extends DirClient {
+  list(dir: string, opts: ListOptions): Promise<TreeEntry[]>;
+  get(remote: string, local: string, opts: TransferOptions): Promise<TransferResult>;
+  put(local: string, remote: string, opts: TransferOptions): Promise<TransferResult>;
+  mdtm(remote: string): Promise<Date>;
+  delete(remote: string): Promise<unknown>;
+  rmdir(dir: string): Promise<unknown>;
+  isEnabled(name: Switchable): boolean;
+}
 
 export interface TreeProgress {
   filesDone: number;
@@ -37,6 +50,8 @@ export interface TreeTransferOptions {
   followLinks?: boolean;
   /** Copy modification times across (default true; sync relies on it). */
   preserveTimestamp?: boolean;
+  /** Let include and exclude match names starting with a dot (match.ts, default false). */
+  dot?: boolean;
   onProgress?: (p: TreeProgress) => void;
   signal?: AbortSignal;
 }
@@ -51,11 +66,6 @@ export interface TreeTransferResult {
   /** Directories created on the receiving side. */
   dirsCreated: number;
   bytes: number;
-}
-
-function asList(v: string | string[] | undefined): string[] {
-  if (v === undefined) return [];
-  return (Array.isArray(v) ? v : [v]).map((s) => String(s).trim()).filter(Boolean);
 }
 
 function seconds(d: Date | null | undefined): number | null {
@@ -83,7 +93,7 @@ function preciseTime(e: TreeEntry): Date | null {
   return e.facts && e.facts.modify !== undefined && e.modified && !Number.isNaN(e.modified.getTime()) ? e.modified : null;
 }
 
-async function remoteTime(client: FtpsClient, e: TreeEntry): Promise<Date | null> {
+async function remoteTime(client: TreeClient, e: TreeEntry): Promise<Date | null> {
   const t = preciseTime(e);
   if (t) return t;
   if (!client.isEnabled('MDTM')) return null;
@@ -94,7 +104,7 @@ async function remoteTime(client: FtpsClient, e: TreeEntry): Promise<Date | null
   }
 }
 
-async function remoteSize(client: FtpsClient, e: TreeEntry): Promise<number | null> {
+async function remoteSize(client: TreeClient, e: TreeEntry): Promise<number | null> {
   if (e.size !== null) return e.size;
   if (!client.isEnabled('SIZE')) return null;
   try {
@@ -144,7 +154,7 @@ class Progressor {
   }
 }
 
-export async function downloadTree(client: FtpsClient, remoteDir: string, localDir: string, opts: TreeTransferOptions = {}): Promise<TreeTransferResult> {
+export async function downloadTree(client: TreeClient, remoteDir: string, localDir: string, opts: TreeTransferOptions = {}): Promise<TreeTransferResult> {
   if (typeof localDir !== 'string' || localDir === '') throw new FtpError('a local folder is required', { kind: 'input' });
   const entries = await client.list(remoteDir, {
     method: opts.method,
@@ -154,6 +164,7 @@ export async function downloadTree(client: FtpsClient, remoteDir: string, localD
     exclude: opts.exclude,
     signal: opts.signal,
     followLinks: opts.followLinks,
+    dot: opts.dot,
   });
   const result: TreeTransferResult = { transferred: [], unchanged: [], skipped: [], dirsCreated: 0, bytes: 0 };
   await fs.promises.mkdir(localDir, { recursive: true });
@@ -236,7 +247,7 @@ interface LocalItem {
 }
 
 /** Breadth-first walk of a local folder; symlinks are followed, a folder met twice (a loop) is entered once. */
-async function walkLocal(root: string, depth: number, include: string[], exclude: string[], signal?: AbortSignal): Promise<{ items: LocalItem[]; skipped: string[] }> {
+async function walkLocal(root: string, depth: number, include: string[], exclude: string[], glob: GlobOptions, signal?: AbortSignal): Promise<{ items: LocalItem[]; skipped: string[] }> {
   const items: LocalItem[] = [];
   const skipped: string[] = [];
   const rootStat = await fs.promises.stat(root).catch((e: Error) => {
@@ -251,7 +262,7 @@ async function walkLocal(root: string, depth: number, include: string[], exclude
     const names = (await fs.promises.readdir(here.full)).sort();
     for (const name of names) {
       const rel = here.rel ? `${here.rel}/${name}` : name;
-      if (exclude.some((g) => globMatches(g, rel))) continue;
+      if (anyGlobMatches(exclude, rel, glob)) continue;
       const full = path.join(here.full, name);
       const st = await statOrNull(full);
       if (!st || (!st.isFile() && !st.isDirectory())) {
@@ -266,56 +277,25 @@ async function walkLocal(root: string, depth: number, include: string[], exclude
           skipped.push(rel);
           continue;
         }
-        if (include.length === 0 || include.some((g) => globMatches(g, rel))) items.push({ rel, full, dir: true, stat: st });
+        if (include.length === 0 || anyGlobMatches(include, rel, glob)) items.push({ rel, full, dir: true, stat: st });
         if (here.depth < depth) queue.push({ full, rel, depth: here.depth + 1 });
         continue;
       }
-      if (include.length === 0 || include.some((g) => globMatches(g, rel))) items.push({ rel, full, dir: false, stat: st });
+      if (include.length === 0 || anyGlobMatches(include, rel, glob)) items.push({ rel, full, dir: false, stat: st });
     }
   }
   return { items, skipped };
 }
 
-function isRefusal(e: unknown): boolean {
-  return isFtpError(e) && e.kind === 'reply' && e.code >= 500 && e.code < 600;
-}
-
-/** MKD each missing ancestor; a refused MKD is fine when the directory is there (CWD into it works). */
-async function ensureRemoteRoot(client: FtpsClient, dir: string): Promise<number> {
-  if (dir === '' || dir === '/' || dir === '.') return 0;
-  const parts = dir.split('/');
-  let made = 0;
-  for (let i = 1; i <= parts.length; i += 1) {
-    const prefix = parts.slice(0, i).join('/');
-    if (prefix === '' || prefix === '.') continue;
-    try {
-      await client.mkdir(prefix);
-      made += 1;
-    } catch (e) {
-      if (!isRefusal(e)) throw e;
-      if (i === parts.length) {
-        const back = await client.pwd();
-        try {
-          await client.cwd(prefix);
-        } catch {
-          throw e;
-        }
-        await client.cwd(back);
-      }
-    }
-  }
-  return made;
-}
-
-export async function uploadTree(client: FtpsClient, localDir: string, remoteDir: string, opts: TreeTransferOptions = {}): Promise<TreeTransferResult> {
+export async function uploadTree(client: TreeClient, localDir: string, remoteDir: string, opts: TreeTransferOptions = {}): Promise<TreeTransferResult> {
   const depth = Math.max(0, opts.depth ?? Infinity);
-  const { items, skipped } = await walkLocal(localDir, depth, asList(opts.include), asList(opts.exclude), opts.signal);
+  const { items, skipped } = await walkLocal(localDir, depth, asList(opts.include), asList(opts.exclude), { dot: opts.dot }, opts.signal);
   const result: TreeTransferResult = { transferred: [], unchanged: [], skipped, dirsCreated: 0, bytes: 0 };
-  result.dirsCreated += await ensureRemoteRoot(client, remoteDir);
+  result.dirsCreated += await mkdirp(client, remoteDir);
   // what is there already: directories need no MKD, files may need no STOR
   const there = new Map<string, TreeEntry>();
   try {
-    for (const e of await client.list(remoteDir, { method: opts.method, recursive: true, depth: opts.depth, exclude: opts.exclude, signal: opts.signal })) there.set(e.rel, e);
+    for (const e of await client.list(remoteDir, { method: opts.method, recursive: true, depth: opts.depth, exclude: opts.exclude, dot: opts.dot, signal: opts.signal })) there.set(e.rel, e);
   } catch (e) {
     if (!isRefusal(e) && !(isFtpError(e) && e.code === 450)) throw e;
   }
@@ -364,4 +344,22 @@ export async function uploadTree(client: FtpsClient, localDir: string, remoteDir
   }
   prog.end();
   return result;
+}
+
+/** rm -r: delete everything below `dir` (files first, then directories deepest first), then `dir` itself; resolves with the count. */
+export async function removeTree(client: TreeClient, dir: string, method: ListMethod = 'auto', signal?: AbortSignal): Promise<number> {
+  const all = await client.list(dir, { method: method === 'nlst' ? 'auto' : method, recursive: true, signal });
+  let removed = 0;
+  for (const e of all) {
+    if (e.type === 'dir') continue;
+    await client.delete(e.path);
+    removed += 1;
+  }
+  const dirs = all.filter((e) => e.type === 'dir').sort((a, b) => b.depth - a.depth);
+  for (const e of dirs) {
+    await client.rmdir(e.path);
+    removed += 1;
+  }
+  await client.rmdir(dir);
+  return removed + 1;
 }

@@ -13,23 +13,26 @@ import * as path from 'node:path';
 import { isFtpError, FtpError } from './errors';
 import { isSelfOrParent, joinPath, parseList, parseMlstReply, parseNlst } from './listing';
 import type { ListEntry } from './listing';
-import { globMatches, isWild, splitWild } from './match';
+import { anyGlobMatches, asList, globMatches, isWild, splitWild } from './match';
+import { isDir } from './remote-fs';
 import type { Reply } from './reply';
 
 export type ListMethod = 'auto' | 'mlsd' | 'list' | 'nlst';
 export const LIST_METHODS: readonly ListMethod[] = ['auto', 'mlsd', 'list', 'nlst'];
 export type ListVerb = 'MLSD' | 'LIST' | 'NLST';
 
-/** What list() needs from a client (FtpsClient has it all; the extras are optional). */
+/** What list() needs from a client (FtpsClient has it all). */
 export interface ListingClient {
   listRaw(verb: ListVerb, dir?: string, opts?: { signal?: AbortSignal }): Promise<string>;
-  readonly features?: ReadonlyMap<string, string> | null;
-  isEnabled?(name: 'MLST'): boolean;
-  markUnsupported?(name: 'MLST'): void;
-  quot?(line: string): Promise<Reply>;
+  /** Is MLST (MLSD) to be used on the client's own initiative? */
+  isEnabled(name: 'MLST'): boolean;
+  /** An implicit MLSD was refused: not tried again on this session. */
+  markUnsupported(name: 'MLST'): void;
+  /** MLST of one directory, for its `unique` fact. */
+  quot(line: string): Promise<Reply>;
   /** followLinks asks the server whether a link leads to a directory by changing into it and back. */
-  cwd?(dir: string): Promise<unknown>;
-  pwd?(): Promise<string>;
+  cwd(dir: string): Promise<unknown>;
+  pwd(): Promise<string>;
 }
 
 export interface ListOptions {
@@ -60,6 +63,8 @@ export interface ListOptions {
    * leads back to a directory above it or already walked is marked `loop`.
    */
   followLinks?: boolean;
+  /** Let pattern, include and exclude match names starting with a dot (match.ts, default false). */
+  dot?: boolean;
 }
 
 export interface TreeEntry extends ListEntry {
@@ -81,16 +86,6 @@ function notSupported(e: unknown): boolean {
 /** A wildcard NLST the server would not glob (pyftpdlib; Pure-FTPd outside the current directory) or found nothing for. */
 function nlstGlobRefused(e: unknown): boolean {
   return isFtpError(e) && e.kind === 'reply' && (e.code === 450 || e.code === 550 || e.code === 501);
-}
-
-function mlstEnabled(client: ListingClient): boolean {
-  if (typeof client.isEnabled === 'function') return client.isEnabled('MLST');
-  return client.features?.has('MLST') ?? false;
-}
-
-function asList(v: string | string[] | undefined): string[] {
-  if (v === undefined) return [];
-  return (Array.isArray(v) ? v : [v]).map((s) => String(s).trim()).filter(Boolean);
 }
 
 function aborted(signal: AbortSignal | undefined): void {
@@ -125,7 +120,7 @@ async function listOnce(client: ListingClient, dir: string, st: MethodState, nls
     }
     return { entries: parseNlst(await client.listRaw('NLST', arg, { signal }), dir), verb: 'NLST', self: null };
   }
-  const useMlsd = st.method === 'mlsd' || (st.method === 'auto' && !st.mlsdRefused && mlstEnabled(client));
+  const useMlsd = st.method === 'mlsd' || (st.method === 'auto' && !st.mlsdRefused && client.isEnabled('MLST'));
   if (useMlsd) {
     try {
       const all = parseList(await client.listRaw('MLSD', arg, { signal }), dir, { keepDotEntries: true });
@@ -134,7 +129,7 @@ async function listOnce(client: ListingClient, dir: string, st: MethodState, nls
     } catch (e) {
       if (st.method !== 'auto' || !notSupported(e)) throw e;
       st.mlsdRefused = true;
-      client.markUnsupported?.('MLST');
+      client.markUnsupported('MLST');
     }
   }
   try {
@@ -202,6 +197,7 @@ export async function list(client: ListingClient, dir = '', opts: ListOptions = 
   const include = asList(opts.include);
   const exclude = asList(opts.exclude);
   const maxEntries = opts.maxEntries ?? 1_000_000;
+  const glob = { dot: opts.dot === true };
   const signal = opts.signal;
   const st: MethodState = { method, mlsdRefused: false, listRefused: false };
   let localPattern = plan.localPattern;
@@ -243,7 +239,7 @@ export async function list(client: ListingClient, dir = '', opts: ListOptions = 
     first = false;
     for (const entry of one.entries) {
       const rel = hereRel ? `${hereRel}/${entry.name}` : entry.name;
-      const excluded = exclude.some((g) => globMatches(g, rel));
+      const excluded = anyGlobMatches(exclude, rel, glob);
       if (excluded) continue;
       const t: TreeEntry = { ...entry, rel, depth };
       let enter = recursive && entry.type === 'dir' && depth < maxDepth;
@@ -265,7 +261,7 @@ export async function list(client: ListingClient, dir = '', opts: ListOptions = 
         const target = entry.target !== undefined ? resolveTarget(here, entry.target) : null;
         if (target !== null && (seenPaths.has(target) || isAncestorOrSelf(target, here))) {
           t.loop = true;
-        } else if (await isDirectory(client, entry.path, home)) {
+        } else if (await isDir(client, entry.path, home)) {
           t.linkTo = 'dir';
           enter = !seenPaths.has(entry.path);
           if (target !== null) seenPaths.add(target);
@@ -273,7 +269,7 @@ export async function list(client: ListingClient, dir = '', opts: ListOptions = 
           t.linkTo = 'file';
         }
       }
-      const shown = (include.length === 0 || include.some((g) => globMatches(g, rel))) && (localPattern === '' || globMatches(localPattern, recursive ? rel : entry.name));
+      const shown = (include.length === 0 || anyGlobMatches(include, rel, glob)) && globMatches(localPattern, recursive ? rel : entry.name, glob);
       if (shown) {
         out.push(t);
         if (out.length > maxEntries) throw new FtpError(`more than ${maxEntries} entries below ${plan.dir || 'the current directory'}`, { kind: 'input' });
@@ -310,25 +306,8 @@ function isAncestorOrSelf(a: string, b: string): boolean {
   return nb.startsWith(`${na}/`);
 }
 
-/** CWD into `p` and back: does the server take it for a directory? */
-async function isDirectory(client: ListingClient, p: string, home: { dir?: string }): Promise<boolean> {
-  if (typeof client.cwd !== 'function' || typeof client.pwd !== 'function') {
-    throw new FtpError('followLinks needs a client with cwd() and pwd()', { kind: 'input' });
-  }
-  if (home.dir === undefined) home.dir = await client.pwd();
-  try {
-    await client.cwd(p);
-  } catch (e) {
-    if (isFtpError(e) && e.kind === 'reply') return false;
-    throw e;
-  }
-  await client.cwd(home.dir);
-  return true;
-}
-
 /** The `unique` fact of a directory, by MLST (pyftpdlib's MLSD sends no cdir line). */
 async function uniqueOf(client: ListingClient, dir: string): Promise<string | undefined> {
-  if (typeof client.quot !== 'function') return undefined;
   try {
     const r = await client.quot(dir ? `MLST ${dir}` : 'MLST');
     if (r.code !== 250) return undefined;

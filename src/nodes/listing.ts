@@ -1,12 +1,6 @@
-/** Directory listings for ftps-list and ftps-ops (recursive rmdir): method choice, parsing, tree walks. */
-import { minimatch } from 'minimatch';
-import type { FtpsClient } from '../lib';
-import type { ListEntry } from '../lib/listing';
-import { list, listDirectory, LIST_METHODS as CLIENT_LIST_METHODS } from '../lib/tree';
-import type { ListMethod as ClientListMethod } from '../lib/tree';
-
-export type ListMethod = ClientListMethod;
-export const LIST_METHODS: readonly ListMethod[] = CLIENT_LIST_METHODS;
+/** Listings as ftps-list and ftps-watch take them: the glob rule applied, entries shaped for msg.payload. */
+import { globMatches, list, listDirectory, planListing } from '../lib';
+import type { ListEntry, ListingClient, ListMethod, TreeEntry } from '../lib';
 
 /** An entry as it goes into msg.payload: `modified` as an ISO 8601 UTC string. */
 export interface MsgEntry {
@@ -38,22 +32,6 @@ export function toMsgEntry(e: ListEntry): MsgEntry {
   return m;
 }
 
-/**
- * One directory. `auto` uses MLSD when the server announces MLST in FEAT
- * (exact types, sizes and UTC times) and falls back to LIST when MLSD is
- * refused; `nlst` gives names only. The client's listDirectory does the work.
- */
-export function listDir(client: FtpsClient, dir: string, method: ListMethod, signal?: AbortSignal): Promise<ListEntry[]> {
-  return listDirectory(client, dir, method, signal);
-}
-
-export interface WalkedEntry {
-  entry: ListEntry;
-  /** The path relative to the walk's root. */
-  rel: string;
-  depth: number;
-}
-
 /** The part of `p` below `root` (both as the server wrote them). */
 export function relativeTo(root: string, p: string): string {
   if (root === '' || root === '.') return p.replace(/^\.\//, '');
@@ -61,19 +39,37 @@ export function relativeTo(root: string, p: string): string {
   return p.startsWith(prefix) ? p.slice(prefix.length) : p;
 }
 
-/**
- * Breadth-first walk below `root` (the client's list(), recursive): every
- * entry, directories before what is in them. Links are listed but not
- * followed; a directory is listed once.
- */
-export async function walk(client: FtpsClient, root: string, method: ListMethod, signal?: AbortSignal, maxEntries = 1_000_000): Promise<WalkedEntry[]> {
-  const opts = { method, recursive: true, signal, maxEntries };
-  // a session pool may hand out stand-ins that only have listRaw (the node tests' scripted client)
-  const all = typeof client.list === 'function' ? await client.list(root, opts) : await list(client, root, opts);
-  return all.map((entry) => ({ entry, rel: entry.rel, depth: entry.depth }));
+export interface Selection {
+  /** A minimatch glob ('' = every entry); the rule is match.ts's. */
+  pattern: string;
+  recursive: boolean;
+  method: ListMethod;
+  /** Let the glob match dot names. */
+  dot: boolean;
+  signal?: AbortSignal;
 }
 
-/** Does `name` match the glob (an empty pattern matches everything)? */
-export function matches(pattern: string, name: string): boolean {
-  return pattern === '' || minimatch(name, pattern);
+/** Where a selection lists and what it matches there: one directory with "sub/*.csv" lists sub and matches *.csv there, as client.list does. */
+export interface SelectionPlan {
+  dir: string;
+  recursive: boolean;
+  pattern: string;
+}
+
+/** Checked before any session is used: a one-directory pattern with wildcards in its directory part is refused. */
+export function planSelection(dir: string, sel: Pick<Selection, 'pattern' | 'recursive' | 'method'>): SelectionPlan {
+  if (sel.recursive || !sel.pattern.includes('/')) return { dir, recursive: sel.recursive, pattern: sel.pattern };
+  const plan = planListing(dir, { method: sel.method, pattern: sel.pattern, matchLocally: true });
+  return { dir: plan.dir, recursive: false, pattern: plan.localPattern };
+}
+
+/** The entries of the planned directory (with `recursive`, of the tree below it, breadth first) that the pattern selects. */
+export async function selectEntries(client: ListingClient, plan: SelectionPlan, sel: Selection): Promise<TreeEntry[]> {
+  const glob = { dot: sel.dot };
+  if (plan.recursive) {
+    const all = await list(client, plan.dir, { method: sel.method, recursive: true, signal: sel.signal });
+    return all.filter((e) => globMatches(plan.pattern, e.rel, glob));
+  }
+  const entries = await listDirectory(client, plan.dir, sel.method, sel.signal);
+  return entries.filter((e) => globMatches(plan.pattern, e.name, glob)).map((e) => ({ ...e, rel: e.name, depth: 0 }));
 }

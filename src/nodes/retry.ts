@@ -3,6 +3,7 @@
  * another try (transient ones), which jobs may be repeated (by node type
  * and options), and how long to wait (exponential backoff).
  */
+import { isConnectionLost } from '../lib';
 
 /**
  * How safe a job is to run again:
@@ -54,7 +55,8 @@ export function repeatSafety(type: string, def: Record<string, unknown>): Repeat
   }
 }
 
-const TRANSIENT_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ECONNREFUSED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'EAI_AGAIN', 'ERR_STREAM_PREMATURE_CLOSE', 'ERR_SOCKET_CLOSED']);
+/** Besides a lost connection (errors.ts isConnectionLost): a host or network not reachable right now. */
+const UNREACHABLE = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'EAI_AGAIN']);
 const TRANSIENT_REPLIES = new Set([421, 425, 426]);
 
 /**
@@ -69,10 +71,48 @@ export function isTransient(err: unknown): boolean {
     if (x.kind === 'tls' || x.kind === 'input' || x.kind === 'aborted' || x.kind === 'local' || x.name === 'AbortError') return false;
     if (x.kind === 'closed' || x.kind === 'timeout' || x.kind === 'connect') return true;
     if (typeof x.code === 'number' && TRANSIENT_REPLIES.has(x.code)) return true;
-    if (typeof x.code === 'string' && TRANSIENT_CODES.has(x.code)) return true;
+    if (typeof x.code === 'string' && (UNREACHABLE.has(x.code) || isConnectionLost({ code: x.code }))) return true;
     e = x.cause;
   }
   return false;
+}
+
+/**
+ * Did this failure come from a session the server dropped? True when the
+ * client says it is no longer connected, or the error (or its cause) is of
+ * kind 'closed', carries reply code 421, or is a lost connection. Such a
+ * job gets one free retry on a new session (session-pool.ts).
+ */
+export function isDeadSession(err: unknown, client: { readonly connected: boolean }): boolean {
+  if (!client.connected || isConnectionLost(err)) return true;
+  let e: unknown = err;
+  for (let depth = 0; e && typeof e === 'object' && depth < 5; depth += 1) {
+    const x = e as { kind?: unknown; code?: unknown; cause?: unknown };
+    if (x.kind === 'closed') return true;
+    if (x.code === 421) return true;
+    e = x.cause;
+  }
+  return false;
+}
+
+/** How a failed try went, for planRetry. */
+export interface TryOutcome {
+  repeat: RepeatSafety;
+  /** Backoff retries used so far. */
+  retried: number;
+  /** The job never ran (its session did not open): trying again repeats nothing. */
+  neverRan?: boolean;
+  committed?: boolean;
+  /** Cancelled, or the pool is closing. */
+  aborted?: boolean;
+}
+
+/** The next backoff retry after a failed try, or null when the job fails for good. */
+export function planRetry(err: unknown, t: TryOutcome, retries: number, firstDelayMs: number): RetryInfo | null {
+  const repeatable = t.neverRan === true || t.repeat === 'always' || (t.repeat === 'uncommitted' && !t.committed);
+  if (t.aborted || !repeatable || t.retried >= retries || !isTransient(err)) return null;
+  const retry = t.retried + 1;
+  return { retry, retries, delayMs: backoffMs(firstDelayMs, retry), error: err };
 }
 
 /** The wait before retry `n` (1-based): `firstMs`, doubling, at most a minute. */

@@ -4,6 +4,7 @@
  */
 import { switchName } from '../lib';
 import type { DataProtection, DebugLevel, Encryption, EpsvMode, FtpsClientOptions, LogSink, Switchable, TlsSettings } from '../lib';
+import { choice, flag, num } from './options';
 import type { NodeDef } from './red';
 
 /** The config node's properties as stored in the flow (editor values may arrive as strings). */
@@ -63,24 +64,6 @@ export interface ServerSettings {
   maxTargets: number;
 }
 
-/** true/false from a checkbox value, "true"/"false" strings, or the default. */
-export function flag(v: unknown, dflt: boolean): boolean {
-  if (v === true || v === 'true') return true;
-  if (v === false || v === 'false') return false;
-  return dflt;
-}
-
-/** A number from an editor field; "" and junk give the default. */
-export function num(v: unknown, dflt: number, min = 0): number {
-  if (v === '' || v === null || v === undefined) return dflt;
-  const n = Number(v);
-  return Number.isFinite(n) && n >= min ? n : dflt;
-}
-
-function oneOf<T extends string>(v: unknown, allowed: readonly T[], dflt: T): T {
-  return typeof v === 'string' && (allowed as readonly string[]).includes(v) ? (v as T) : dflt;
-}
-
 /**
  * "mlst, size" → ['MLST', 'SIZE']. An unknown name is an error that names
  * the field, so a hand-edited flow fails at the first use and says why
@@ -109,7 +92,7 @@ export function featureList(v: unknown, field: string): Switchable[] {
  * applies). Credentials are not part of this: they go to login() only.
  */
 export function serverSettings(def: ServerDef, tls: TlsSettings | undefined, logger?: LogSink): ServerSettings {
-  const encryption = oneOf<Encryption>(def.encryption, ['explicit', 'implicit', 'clear'], 'explicit');
+  const encryption = choice<Encryption>(def.encryption, ['explicit', 'implicit', 'clear'], 'explicit');
   const port = num(def.port, 0, 0);
   const debug = Math.min(2, Math.max(0, Math.floor(num(def.debug, 0)))) as DebugLevel;
   const tlsSettings: TlsSettings = tls ? { ...tls } : { rejectUnauthorized: flag(def.rejectUnauthorized, true) };
@@ -117,9 +100,9 @@ export function serverSettings(def: ServerDef, tls: TlsSettings | undefined, log
   const client: FtpsClientOptions = {
     host: String(def.host ?? '').trim(),
     encryption,
-    dataProtection: encryption === 'clear' ? 'clear' : oneOf<DataProtection>(def.dataProt, ['private', 'clear'], 'private'),
+    dataProtection: encryption === 'clear' ? 'clear' : choice<DataProtection>(def.dataProt, ['private', 'clear'], 'private'),
     tls: tlsSettings,
-    epsv: oneOf<EpsvMode>(def.epsv, ['auto', 'always', 'never'], 'auto'),
+    epsv: choice<EpsvMode>(def.epsv, ['auto', 'always', 'never'], 'auto'),
     pret: flag(def.pret, false),
     overrideHelp: String(def.overrideHelp ?? '').trim() || 'auto',
     ccc: encryption === 'clear' ? false : flag(def.ccc, false),

@@ -25,21 +25,22 @@
  */
 
 import { EventEmitter, setMaxListeners } from 'node:events';
-import { backoffMs, isTransient, RepeatSafety, RetryInfo, withTries } from './retry';
+import { isDeadSession, planRetry, RepeatSafety, RetryInfo, withTries } from './retry';
+export { isDeadSession } from './retry';
 
 /** What the pool needs from a client: FtpsClient satisfies it. */
 export interface PoolClient {
   readonly connected: boolean;
   /** A reply no command asked for is waiting (an idle 421 without a close): the session is out of step. */
-  readonly hasStrayReply?: boolean;
+  readonly hasStrayReply: boolean;
   /** Remote scratch files a failed upload could not delete (the session was lost): the pool deletes them on a later session. */
-  readonly leftovers?: string[];
+  readonly leftovers: string[];
   /** DELE, for the leftovers. */
-  delete?(path: string): Promise<unknown>;
+  delete(path: string): Promise<unknown>;
   quit(): Promise<void>;
   close(): void;
   /** NOOP, for keep-alive. */
-  noop?(): Promise<unknown>;
+  noop(): Promise<unknown>;
 }
 
 export interface JobContext {
@@ -117,15 +118,13 @@ interface Session<C> {
   idleExpired?: boolean;
 }
 
-interface Pending<C> {
+interface Pending<C> extends RunOptions {
   job: Job<C, unknown>;
   resolve(value: unknown): void;
   reject(err: unknown): void;
-  signal?: AbortSignal;
   onAbort?: () => void;
   attempt: number;
   repeat: RepeatSafety;
-  onRetry?(info: RetryInfo): void;
   /** Backoff retries used. */
   retried: number;
   /** The free retry after a dead warm session was used. */
@@ -142,26 +141,6 @@ export class PoolClosedError extends Error {
     super(message);
     this.name = 'PoolClosedError';
   }
-}
-
-const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE', 'ERR_SOCKET_CLOSED']);
-
-/**
- * Did this failure come from a session the server dropped? True when the
- * client says it is no longer connected, or the error (or its cause) is of
- * kind 'closed', carries reply code 421, or is a connection reset.
- */
-export function isDeadSession(err: unknown, client: PoolClient): boolean {
-  if (!client.connected) return true;
-  let e: unknown = err;
-  for (let depth = 0; e && typeof e === 'object' && depth < 5; depth += 1) {
-    const x = e as { kind?: unknown; code?: unknown; cause?: unknown };
-    if (x.kind === 'closed') return true;
-    if (x.code === 421) return true;
-    if (typeof x.code === 'string' && RESET_CODES.has(x.code)) return true;
-    e = x.cause;
-  }
-  return false;
 }
 
 function abortReason(signal: AbortSignal): Error {
@@ -435,28 +414,21 @@ export class SessionPool<C extends PoolClient> {
     this.track(p);
   }
 
-  /**
-   * A try failed: wait and queue the job again when the failure is transient,
-   * the job may be repeated and retries are left; else it fails, saying how
-   * many tries were made.
-   */
+  /** A try failed: wait and queue the job again when planRetry allows one more, else fail it saying how many tries were made. */
   private fail(entry: Pending<C>, err: unknown, how: { neverRan?: boolean; committed?: boolean; aborted?: boolean }): void {
-    const repeatable = how.neverRan || entry.repeat === 'always' || (entry.repeat === 'uncommitted' && !how.committed);
-    const aborted = how.aborted || entry.signal?.aborted === true;
-    if (this.closing || aborted || !repeatable || entry.retried >= this.retries || !isTransient(err)) {
+    const aborted = this.closing || how.aborted || entry.signal?.aborted === true;
+    const info = planRetry(err, { ...how, aborted, repeat: entry.repeat, retried: entry.retried }, this.retries, this.retryDelayMs);
+    if (!info) {
       this.finish(entry, withTries(err, entry.attempt), undefined);
       return;
     }
     entry.retried += 1;
     entry.attempt += 1;
-    const info: RetryInfo = { retry: entry.retried, retries: this.retries, delayMs: backoffMs(this.retryDelayMs, entry.retried), error: err };
     this.log(`retry ${info.retry}/${info.retries} in ${info.delayMs} ms after: ${(err as Error)?.message ?? String(err)}`);
-    try {
+    this.tell(() => {
       entry.onRetry?.(info);
       this.events.emit('retry', info);
-    } catch {
-      /* a listener must not break the pool */
-    }
+    });
     this.backingOff.add(entry);
     entry.backoff = setTimeout(() => {
       entry.backoff = undefined;
@@ -502,7 +474,7 @@ export class SessionPool<C extends PoolClient> {
 
   /** NOOP on the idle session every keepAlive; a failed one discards the session without fuss. */
   private scheduleKeepAlive(s: Session<C>): void {
-    if (this.keepAliveMs === 0 || !s.client.noop || s.keepAliveTimer) return;
+    if (this.keepAliveMs === 0 || s.keepAliveTimer) return;
     s.keepAliveTimer = setTimeout(() => {
       s.keepAliveTimer = undefined;
       if (s.busy || this.closing || !this.sessions.includes(s)) return;
@@ -511,14 +483,10 @@ export class SessionPool<C extends PoolClient> {
       const done = (error?: Error): void => {
         s.busy = false;
         s.pinging = false;
-        try {
-          this.events.emit('keepalive', { session: s.id, ok: !error, error });
-        } catch {
-          /* a listener must not break the pool */
-        }
+        this.tell(() => this.events.emit('keepalive', { session: s.id, ok: !error, error }));
       };
       const p = Promise.resolve()
-        .then(() => (s.client.noop as () => Promise<unknown>).call(s.client))
+        .then(() => s.client.noop())
         .then(
           () => {
             this.log(`session ${s.id}: keep-alive NOOP`);
@@ -562,13 +530,12 @@ export class SessionPool<C extends PoolClient> {
   }
 
   private adoptLeftovers(c: C): void {
-    if (c.leftovers && c.leftovers.length > 0) this.orphans.push(...c.leftovers.splice(0));
+    if (c.leftovers.length > 0) this.orphans.push(...c.leftovers.splice(0));
   }
 
   /** Delete what lost sessions left behind; a name the server refuses (gone already) is dropped, one the session dies on is kept. */
   private async sweepOrphans(c: C): Promise<void> {
     this.adoptLeftovers(c);
-    if (!c.delete) return;
     while (this.orphans.length > 0 && c.connected) {
       const name = this.orphans.shift() as string;
       try {
@@ -605,10 +572,14 @@ export class SessionPool<C extends PoolClient> {
     const key = `${st.state}|${st.sessions}|${st.connecting}|${st.error?.message ?? ''}`;
     if (key === this.lastReported) return;
     this.lastReported = key;
+    this.tell(() => this.opts.onStatus?.(st));
+  }
+
+  private tell(listener: () => void): void {
     try {
-      this.opts.onStatus?.(st);
+      listener();
     } catch {
-      /* a status listener must not break the pool */
+      /* a listener must not break the pool */
     }
   }
 

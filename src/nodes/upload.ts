@@ -1,23 +1,12 @@
 /** ftps-put and ftps-xput: what they share (source, options, mkdirs, output). */
-import { resumeNeedsSize } from '../lib';
+import { isRefusal, mkdirp, remoteDirname, resumeNeedsSize } from '../lib';
 import type { FtpsClient, ScratchOptions, TransferOptions, TransferResult, TransferType, UploadSource } from '../lib';
-import {
-  ActionDef,
-  ActionIO,
-  choice,
-  flagOpt,
-  ftpsInfo,
-  inputError,
-  Outcome,
-  optionalFlag,
-  readPath,
-  transferSummary,
-  transferTypeOf,
-  typedField,
-  withResult,
-} from './action';
+import type { ActionDef, ActionIO, Outcome } from './action';
+import { inputError } from './node-error';
+import { choice, flag, optionalFlag, transferTypeOf } from './options';
+import { ftpsInfo, transferSummary, withResult } from './result';
+import { readPath, typedField } from './typed-input';
 import type { NodeDef, NodeMessage } from './red';
-import { isRefusal, mkdirp, remoteDirname } from './remote-fs';
 
 export interface UploadDef extends ActionDef {
   path?: string;
@@ -39,17 +28,27 @@ export interface UploadDef extends ActionDef {
 export type UploadMode = 'overwrite' | 'append' | 'unique';
 
 /**
- * msg.payload as bytes: a Buffer as is, a string as UTF-8 (the contract's
- * two types). Anything else is refused rather than guessed at: an object
- * or a number usually means the wrong msg reached the node.
+ * msg.payload as bytes, as the core file node writes it: a Buffer (or any
+ * Uint8Array) as is, a string as UTF-8, a number or boolean as its text, an
+ * object or array as JSON text. Nothing to upload (null, undefined) is an
+ * error rather than an empty file: it usually means the wrong msg arrived.
  */
 export function payloadBytes(payload: unknown): Buffer {
   if (Buffer.isBuffer(payload)) return payload;
   if (typeof payload === 'string') return Buffer.from(payload, 'utf8');
   if (payload instanceof Uint8Array) return Buffer.from(payload);
   if (payload === undefined || payload === null) throw inputError('no data to upload: msg.payload is empty (or choose a local file as the source)');
-  const what = Array.isArray(payload) ? 'an array' : typeof payload === 'object' ? 'an object' : `a ${typeof payload}`;
-  throw inputError(`msg.payload must be a Buffer or a string to upload, not ${what} (convert it first, e.g. with a JSON node)`);
+  if (typeof payload === 'number' || typeof payload === 'boolean' || typeof payload === 'bigint') return Buffer.from(String(payload), 'utf8');
+  if (typeof payload === 'object') {
+    let text: string | undefined;
+    try {
+      text = JSON.stringify(payload);
+    } catch (e) {
+      throw inputError(`msg.payload cannot be uploaded as JSON text: ${(e as Error).message}`);
+    }
+    if (typeof text === 'string') return Buffer.from(text, 'utf8');
+  }
+  throw inputError(`msg.payload must be data to upload (a Buffer, string, number, boolean, object or array), not a ${typeof payload}`);
 }
 
 /**
@@ -58,8 +57,7 @@ export function payloadBytes(payload: unknown): Buffer {
  * refusal) fails the message, as the client's offset -1 does.
  */
 async function remoteSizeOrZero(client: FtpsClient, remote: string): Promise<number> {
-  // the node tests' scripted stand-ins have no switches
-  const why = typeof client.whyDisabled === 'function' ? client.whyDisabled('SIZE') : null;
+  const why = client.whyDisabled('SIZE');
   if (why !== null) throw inputError(resumeNeedsSize(remote, why));
   try {
     return await client.size(remote);
@@ -69,17 +67,17 @@ async function remoteSizeOrZero(client: FtpsClient, remote: string): Promise<num
   }
 }
 
-/** Build the input handler of ftps-put (`scratch` undefined) or ftps-xput. */
+/** Build the input handler of ftps-put, or of ftps-xput when `xput` (scratch name, then rename). */
 export function uploadHandler(def: UploadDef, xput: boolean): (msg: NodeMessage, io: ActionIO) => Promise<Outcome> {
   const nodeDef = def as NodeDef;
   const pathField = typedField(nodeDef, 'path', 'filename', 'msg');
   const localField = typedField(nodeDef, 'localFilename', 'localFilename', 'msg');
   const fromFile = def.source === 'file';
   const mode: UploadMode = xput ? 'overwrite' : choice<UploadMode>(def.mode, ['overwrite', 'append', 'unique'], 'overwrite');
-  const resume = !xput && mode !== 'unique' && flagOpt(def.resume, false);
+  const resume = !xput && mode !== 'unique' && flag(def.resume, false);
   const nodeType = choice<TransferType>(def.transferType, ['binary', 'ascii'], 'binary');
   const preserveTimestamp = optionalFlag(def.preserveTimestamp);
-  const mkdirs = flagOpt(def.mkdirs, false);
+  const mkdirs = flag(def.mkdirs, false);
   const scratch: ScratchOptions = {};
   if (xput) {
     scratch.prefix = def.prefix === undefined || def.prefix === null ? '_tmp.' : String(def.prefix);

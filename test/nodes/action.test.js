@@ -4,7 +4,11 @@
 const assert = require('node:assert');
 const path = require('node:path');
 
-const { typedField, transferTypeOf, StatusView, toNodeError } = require(path.join(__dirname, '..', '..', 'nodes', 'nodes', 'action.js'));
+const lib = (name) => require(path.join(__dirname, '..', '..', 'nodes', 'nodes', `${name}.js`));
+const { typedField } = lib('typed-input');
+const { transferTypeOf } = lib('options');
+const { StatusView } = lib('status-view');
+const { toNodeError } = lib('node-error');
 
 describe('action node helpers', () => {
   it('typedField: the stored <field>/<field>Type pair, or the default when the flow lacks it', () => {

@@ -7,6 +7,7 @@ const net = require('node:net');
 const path = require('node:path');
 const { Writable } = require('node:stream');
 const { helper } = require('./support/red');
+const { FakeClient } = require('../support/fake-client');
 
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -227,18 +228,11 @@ const MLSD = [
   '',
 ].join('\r\n');
 
-class ScriptedClient {
+class ScriptedClient extends FakeClient {
   constructor(world) {
+    super();
     this.world = world;
-    this.connected = true;
     this.features = new Map([['MLST', 'type*;size*;modify*;']]);
-    this.lastReply = null;
-  }
-  async quit() {
-    this.connected = false;
-  }
-  close() {
-    this.connected = false;
   }
   async quot(line) {
     await delay(Math.floor(Math.random() * 8));
@@ -295,7 +289,6 @@ function fakeServerModule(world) {
       this.run = (job, opts) => pool.run(job, opts);
       this.register = (u) => users.set(u.id, u);
       this.deregister = (u) => users.delete(u.id);
-      this.connectionStatus = () => ({});
       this.on('close', (_removed, done) => {
         pool.close().then(done, done);
       });
@@ -375,25 +368,29 @@ describe('ftps nodes against a scripted client', function () {
     assert.strictEqual(msgs[0].parts.id, msgs[1].parts.id);
   });
 
-  // one rule with client.list(): a glob without '/' matches the name at any depth, dot files included
-  for (const [pattern, recursive, calls, paths] of [
-    ['*.csv', true, ['MLSD /in', 'MLSD /in/sub'], ['/in/a.csv', '/in/sub/deep.csv', '/in/sub/.hidden.csv']],
-    ['**/*.csv', true, ['MLSD /in', 'MLSD /in/sub'], ['/in/a.csv', '/in/sub/deep.csv', '/in/sub/.hidden.csv']],
-    ['sub/*.csv', true, ['MLSD /in', 'MLSD /in/sub'], ['/in/sub/deep.csv', '/in/sub/.hidden.csv']],
-    ['sub/d*', true, ['MLSD /in', 'MLSD /in/sub'], ['/in/sub/deep.csv']],
-    ['*.csv', false, ['MLSD /in'], ['/in/a.csv']],
-    ['sub/*.csv', false, ['MLSD /in/sub'], ['/in/sub/deep.csv', '/in/sub/.hidden.csv']],
+  // one rule with client.list() (lib/match.ts): a glob without '/' matches the name at any depth; dot names only with dot on
+  for (const [pattern, recursive, dot, calls, paths] of [
+    ['*.csv', true, false, ['MLSD /in', 'MLSD /in/sub'], ['/in/a.csv', '/in/sub/deep.csv']],
+    ['*.csv', true, true, ['MLSD /in', 'MLSD /in/sub'], ['/in/a.csv', '/in/sub/deep.csv', '/in/sub/.hidden.csv']],
+    ['**/*.csv', true, false, ['MLSD /in', 'MLSD /in/sub'], ['/in/a.csv', '/in/sub/deep.csv']],
+    ['**/*.csv', true, true, ['MLSD /in', 'MLSD /in/sub'], ['/in/a.csv', '/in/sub/deep.csv', '/in/sub/.hidden.csv']],
+    ['sub/*.csv', true, true, ['MLSD /in', 'MLSD /in/sub'], ['/in/sub/deep.csv', '/in/sub/.hidden.csv']],
+    ['sub/d*', true, false, ['MLSD /in', 'MLSD /in/sub'], ['/in/sub/deep.csv']],
+    ['*.csv', false, false, ['MLSD /in'], ['/in/a.csv']],
+    ['sub/*.csv', false, false, ['MLSD /in/sub'], ['/in/sub/deep.csv']],
+    ['sub/*.csv', false, true, ['MLSD /in/sub'], ['/in/sub/deep.csv', '/in/sub/.hidden.csv']],
+    ['', true, false, ['MLSD /in', 'MLSD /in/sub'], ['/in/a.csv', '/in/b.txt', '/in/sub', '/in/sub/deep.csv', '/in/sub/.hidden.csv']],
   ]) {
-    it(`ftps-list: pattern "${pattern}"${recursive ? ' recursive' : ''} matches as client.list() does`, async () => {
+    it(`ftps-list: pattern "${pattern}"${recursive ? ' recursive' : ''}${dot ? ' dot' : ''} matches as client.list() does`, async () => {
       world.dotFile = true;
-      await helper.load([fakeServerModule(world), ...actionNodes], flowWith({ type: 'ftps-list', path: '/in', pathType: 'str', pattern, recursive }));
+      await helper.load([fakeServerModule(world), ...actionNodes], flowWith({ type: 'ftps-list', path: '/in', pathType: 'str', pattern, recursive, dot }));
       const out = nextMessage(helper.getNode('out'));
       helper.getNode('n1').receive({});
       const m = await out;
       assert.deepStrictEqual(world.calls, calls);
       assert.deepStrictEqual(m.payload.map((e) => e.path), paths);
       // the client's own list() on the same listings finds the same
-      const direct = await clientList(new ScriptedClient({ ...world, calls: [] }), '/in', { pattern, recursive, matchLocally: true });
+      const direct = await clientList(new ScriptedClient({ ...world, calls: [] }), '/in', { pattern, recursive, dot, matchLocally: true });
       assert.deepStrictEqual(direct.map((e) => e.path), paths);
     });
   }

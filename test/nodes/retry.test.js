@@ -4,13 +4,16 @@
 const assert = require('node:assert');
 const { SessionPool } = require('../../nodes/nodes/session-pool');
 const { repeatSafety, isTransient, backoffMs, retryText, withTries } = require('../../nodes/nodes/retry');
+const { FakeClient } = require('../support/fake-client');
 
 function fakeClients() {
   const created = [];
   return {
     created,
     create: () => {
-      const c = { id: created.length + 1, connected: false, quit: async () => { c.connected = false; }, close: () => { c.connected = false; } };
+      const c = new FakeClient();
+      c.id = created.length + 1;
+      c.connected = false;
       created.push(c);
       return c;
     },

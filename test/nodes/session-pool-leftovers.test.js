@@ -10,6 +10,7 @@ function world() {
     const c = {
       id: w.created.length + 1,
       connected: false,
+      hasStrayReply: false,
       leftovers: [],
       async delete(p) {
         w.deletes.push(`${c.id}:${p}`);

@@ -23,8 +23,11 @@ function fakeWorld(opts = {}) {
     const c = {
       id: world.created.length + 1,
       connected: false,
+      hasStrayReply: false,
+      leftovers: [],
       quits: 0,
       closes: 0,
+      async delete() {},
       async quit() {
         world.events.push(`quit-start ${c.id}`);
         await delay(world.quitMs);

@@ -172,6 +172,22 @@ for (const kind of KINDS) {
       assert.deepStrictEqual((await r.poll()).sent, []);
     });
 
+    // pyftpdlib lists dot names (vsftpd and Pure-FTPd hide them by default)
+    (kind === 'pyftpdlib' ? it : it.skip)('the glob rule of ftps-list: "*.csv" matches at any depth, dot names only with dot on', async () => {
+      dir('dt/sub');
+      fx.s.put('dt/a.csv', 'a');
+      fx.s.put('dt/.h.csv', 'h');
+      fx.s.put('dt/sub/b.csv', 'b');
+      fx.s.put('dt/sub/c.txt', 'c');
+      await load({ path: '/dt', pattern: '*.csv', recursive: true, emitExisting: true });
+      let r = recorder();
+      assert.deepStrictEqual(names((await r.poll()).sent).sort(), ['add /dt/a.csv', 'add /dt/sub/b.csv'], 'start poll + this one');
+      await helper.unload();
+      await load({ path: '/dt', pattern: '*.csv', recursive: true, emitExisting: true, dot: true });
+      r = recorder();
+      assert.deepStrictEqual(names((await r.poll()).sent).sort(), ['add /dt/.h.csv', 'add /dt/a.csv', 'add /dt/sub/b.csv']);
+    });
+
     it('move to done: a refused move reaches Catch and the file is offered again, until the move works', async () => {
       dir('mv');
       await load({ path: '/mv', download: true, afterEmit: 'move', moveTo: 'done' });

@@ -1,6 +1,6 @@
 'use strict';
 const assert = require('node:assert/strict');
-const { FtpError, isFtpError, maskCommand, replyError, parseQuotedPath, scratchPath } = require('../../nodes/lib');
+const { FtpError, isFtpError, isRefusal, isConnectionLost, maskCommand, replyError, parseQuotedPath, scratchPath } = require('../../nodes/lib');
 
 const reply = (code, message) => ({ code, message, lines: message.split('\n').map((l, i, a) => `${code}${i < a.length - 1 ? '-' : ' '}${l}`) });
 
@@ -54,16 +54,25 @@ describe('errors: FtpError', () => {
     assert.equal('cause' in e, false);
   });
 
-  it('transient: closed, timeout and 4xx replies; not 5xx, input or data', () => {
-    const t = (init) => new FtpError('x', init).transient;
-    assert.equal(t({ kind: 'closed', code: 421 }), true);
-    assert.equal(t({ kind: 'timeout', code: 421 }), true);
-    assert.equal(t({ kind: 'reply', code: 450 }), true);
-    assert.equal(t({ kind: 'reply', code: 499 }), true);
-    assert.equal(t({ kind: 'reply', code: 500 }), false);
-    assert.equal(t({ kind: 'reply', code: 550 }), false);
-    assert.equal(t({ kind: 'input' }), false);
-    assert.equal(t({ kind: 'data' }), false);
+  it('isRefusal: a 5xx reply only (not 4xx, not a lost connection or a local error)', () => {
+    const r = (init) => isRefusal(new FtpError('x', init));
+    assert.equal(r({ kind: 'reply', code: 550 }), true);
+    assert.equal(r({ kind: 'reply', code: 500 }), true);
+    assert.equal(r({ kind: 'reply', code: 450 }), false);
+    assert.equal(r({ kind: 'closed', code: 421 }), false);
+    assert.equal(r({ kind: 'local' }), false);
+    assert.equal(isRefusal(Object.assign(new Error('x'), { code: 550 })), false);
+  });
+
+  it('isConnectionLost: reset, broken pipe, premature close and timeout codes, also as a cause', () => {
+    for (const code of ['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ETIMEDOUT', 'ERR_STREAM_PREMATURE_CLOSE', 'ERR_SOCKET_CLOSED']) {
+      assert.equal(isConnectionLost(Object.assign(new Error('x'), { code })), true, code);
+    }
+    const wrapped = new FtpError('data connection failed', { kind: 'data', cause: Object.assign(new Error('x'), { code: 'EPIPE' }) });
+    assert.equal(isConnectionLost(wrapped), true);
+    assert.equal(isConnectionLost(Object.assign(new Error('x'), { code: 'ENOENT' })), false);
+    assert.equal(isConnectionLost(new FtpError('x', { kind: 'reply', code: 550 })), false);
+    assert.equal(isConnectionLost(undefined), false);
   });
 
   it('isFtpError tells FtpError from other errors', () => {
@@ -99,7 +108,6 @@ describe('errors: replyError', () => {
     const e = replyError(reply(421, 'Timeout.'), 'NOOP');
     assert.equal(e.kind, 'closed');
     assert.equal(e.code, 421);
-    assert.equal(e.transient, true);
   });
 
   for (const cmd of ['PASS s3cret', 'pass s3cret', 'ACCT s3cret', 'acct s3cret']) {

@@ -39,9 +39,10 @@ describe('listing plan (Kermit rules)', () => {
 });
 
 describe('matching rules', () => {
-  it('a glob without "/" matches the name at any depth; with "/" the whole relative path; dot files included', () => {
+  it('a glob without "/" matches the name at any depth; with "/" the whole relative path; dot files with dot on', () => {
     assert.ok(globMatches('*.txt', 'a/b/c.txt'));
-    assert.ok(globMatches('*.txt', '.hidden.txt'));
+    assert.ok(!globMatches('*.txt', '.hidden.txt'));
+    assert.ok(globMatches('*.txt', '.hidden.txt', { dot: true }));
     assert.ok(!globMatches('a/*.txt', 'a/b/c.txt'));
     assert.ok(globMatches('a/**/*.txt', 'a/b/c.txt'));
     assert.ok(globMatches('', 'anything'));
@@ -77,16 +78,16 @@ describe('matching rules', () => {
 });
 
 describe('list() over a scripted listRaw', () => {
+  const { FakeClient } = require('../support/fake-client');
   function fake(tree) {
-    const calls = [];
-    return {
-      calls,
-      features: new Map([['MLST', 'type*;size*;']]),
-      async listRaw(verb, dir) {
-        calls.push(`${verb} ${dir ?? ''}`);
-        return tree[dir ?? ''] ?? '';
-      },
+    const c = new FakeClient();
+    c.calls = [];
+    c.features = new Map([['MLST', 'type*;size*;']]);
+    c.listRaw = async (verb, dir) => {
+      c.calls.push(`${verb} ${dir ?? ''}`);
+      return tree[dir ?? ''] ?? '';
     };
+    return c;
   }
   it('depth, include, exclude (an excluded folder is not entered) and maxEntries', async () => {
     const c = fake({
@@ -116,22 +117,18 @@ describe('list() over a scripted listRaw', () => {
       '/r': 'drwxr-xr-x 2 u g 0 Jan  1 00:00 d\r\nlrwxrwxrwx 1 u g 1 Jan  1 00:00 up -> .\r\nlrwxrwxrwx 1 u g 1 Jan  1 00:00 alias -> d\r\nlrwxrwxrwx 1 u g 1 Jan  1 00:00 f -> /r/d/x\r\n',
       '/r/d': '-rw-r--r-- 1 u g 1 Jan  1 00:00 x\r\nlrwxrwxrwx 1 u g 1 Jan  1 00:00 back -> ../..\r\n',
     };
-    const c = {
+    const c = Object.assign(new FakeClient(), {
       calls: [],
-      cwdAt: '/',
       async listRaw(verb, dir) {
         this.calls.push(`${verb} ${dir}`);
         return tree[dir] ?? '';
-      },
-      async pwd() {
-        return this.cwdAt;
       },
       async cwd(d) {
         this.calls.push(`CWD ${d}`);
         if (!(d in tree) && d !== '/' && d !== '/r/alias') throw new FtpError('550 not a directory', { kind: 'reply', code: 550 });
         this.cwdAt = d;
       },
-    };
+    });
     const all = await list(c, '/r', { recursive: true, followLinks: true });
     const by = Object.fromEntries(all.map((e) => [e.rel, e]));
     assert.deepEqual(Object.keys(by).sort(), ['alias', 'd', 'd/back', 'd/x', 'f', 'up']);
@@ -141,7 +138,6 @@ describe('list() over a scripted listRaw', () => {
     assert.equal(by.f.linkTo, 'file');
     assert.equal(c.cwdAt, '/');
     assert.ok(!c.calls.includes('LIST /r/alias'), 'the folder behind the link was walked already');
-    await assert.rejects(list({ listRaw: c.listRaw.bind(c) }, '/r', { recursive: true, followLinks: true }), /followLinks needs/);
     assert.equal(resolveTarget('/a/b', '../c/'), '/a/c');
     assert.equal(resolveTarget('/a/b', '/x/./y'), '/x/y');
     assert.equal(resolveTarget('', 'x/..'), '.');

@@ -1,0 +1,341 @@
+/**
+ * Data connections: opening one (EPSV, falling back to PASV for the rest of
+ * the session; PRET first when asked), running one transfer over it (TLS,
+ * the bytes, the final reply in whichever order they come), and keeping the
+ * session in step after a data failure (ABOR, the replies it owes).
+ */
+import type * as net from 'node:net';
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { CrlfToLf, LfToCrlf } from './ascii';
+import type { Progress, TransferType } from './client-options';
+import { FtpError, isFtpError } from './errors';
+import type { ReadTarget } from './file-batches';
+import { sendFile } from './file-source';
+import { afterPendingIo, fmtSeconds } from './io-timer';
+import { choosePassiveHost, parseEpsv, parsePasv } from './passive';
+import type { Reply } from './reply';
+import type { SecureChannel } from './secure-channel';
+import { rateLimitSteps } from './rate-limit';
+import { noop, replyError, Session } from './session';
+import { connectReading, connectTcp, handshakeCanWait, ReadingConnection, ReadInto } from './sockets';
+
+/** Bytes per read of a local file and per chunk of an uploaded Buffer. */
+export const IO_CHUNK = 256 * 1024;
+/** The one buffer a session's data connections read into (`onread`); a TLS record is at most 16 KiB, a clear read up to this. */
+const READ_BUFFER = 64 * 1024;
+
+export interface TransferSpec {
+  command: string;
+  upload: boolean;
+  type: TransferType;
+  restAt: number;
+  total: number | null;
+  /** Created only once the server accepted the command, so a refused transfer touches no file. */
+  open: () => Readable | Writable;
+  /** A binary download may read without a Buffer per TLS record into this (FileBatches, MemoryTarget) instead of open()'s Writable. */
+  target?: () => ReadTarget;
+  /** A binary upload of this local file goes through sendFile's reused buffers. */
+  source?: { path: string; start: number };
+  onProgress?: (p: Progress) => void;
+  signal?: AbortSignal;
+}
+
+interface TransferOutcome {
+  bytes: number;
+  ms: number;
+  first: Reply;
+  final: Reply;
+}
+
+export class DataChannel {
+  /** EPSV failed or was refused: PASV for the rest of the session. */
+  private epsvBroken = false;
+  /** EPSV ALL was sent: PASV is no longer allowed. */
+  epsvAll = false;
+  /** PROT P: data connections are TLS. */
+  protect = false;
+  private readBuf: Buffer | null = null;
+
+  constructor(
+    private readonly s: Session,
+    private readonly secure: SecureChannel,
+  ) {}
+
+  /** A new session: EPSV is tried again, PROT not yet sent. */
+  reset(): void {
+    this.epsvBroken = false;
+    this.epsvAll = false;
+    this.protect = false;
+  }
+
+  /**
+   * A data connection for `command`: EPSV to the control connection's peer
+   * unless it failed before on this session (then PASV from now on, unless
+   * EPSV is forced), PASV's host checked by choosePassiveHost; PRET first
+   * when configured. `connect` dials (a reading connection for direct downloads).
+   */
+  private async openDataSocket(command: string, connect?: (host: string, port: number) => Promise<net.Socket>): Promise<net.Socket> {
+    const c = this.s.requireControl();
+    const dial = connect ?? ((host: string, port: number) => (this.s.options.connect ?? connectTcp)(host, port, this.s.dataConnectMs, 'data connection'));
+    if (this.s.options.pret) await this.s.expect(`PRET ${command}`, 2);
+    const mode = this.s.options.epsv ?? 'auto';
+    const tryEpsv = this.epsvAll || (mode !== 'never' && !this.epsvBroken);
+    if (tryEpsv) {
+      const r = await c.request('EPSV');
+      if (r.code === 229) {
+        const port = parseEpsv(r);
+        this.s.log.detail(`data connection to ${this.s.peer}:${port} (EPSV)`);
+        try {
+          return await dial(this.s.peer, port);
+        } catch (e) {
+          if (this.epsvAll || mode === 'always') throw e;
+          // A firewall that drops EPSV ports: use PASV for the rest of the session.
+          this.epsvBroken = true;
+          this.s.log.info(`EPSV data connection failed (${(e as Error).message}); using PASV from now on`);
+        }
+      } else {
+        if (this.epsvAll || mode === 'always') throw replyError(r, 'EPSV');
+        this.epsvBroken = true;
+        this.s.log.info(`EPSV refused (${r.code}); using PASV from now on`);
+      }
+    }
+    // PRET announces the transfer for the data connection about to be asked for, so it precedes PASV after an EPSV fallback too
+    if (this.s.options.pret && tryEpsv) await this.s.expect(`PRET ${command}`, 2);
+    const r = await this.s.expect('PASV', [227]);
+    const announced = parsePasv(r);
+    const choice = choosePassiveHost(announced.host, this.s.peer, this.s.peer, this.s.options.pasvHost, this.s.options.allowForeignDataHost === true);
+    if (choice.note) this.s.log.info(choice.note);
+    this.s.log.detail(`data connection to ${choice.host}:${announced.port} (PASV)`);
+    return dial(choice.host, announced.port);
+  }
+
+  /**
+   * A binary download to a file or into memory reads into one reused buffer
+   * and copies into its target: no Buffer per TLS record, so memory stays
+   * flat and the CPU per byte drops (bench/). ASCII downloads (converted on
+   * the way) and downloads into a caller's Writable use the stream path.
+   */
+  private directTarget(spec: TransferSpec): ReadTarget | null {
+    // a capped transfer is paced by a stream step (rateLimitSteps)
+    // a custom dialer (proxy) hands over a connected socket, which cannot read with onread
+    if (spec.upload || spec.type !== 'binary' || !spec.target || this.s.options.rateLimit || this.s.options.connect) return null;
+    if (this.protect && !handshakeCanWait()) return null;
+    return spec.target();
+  }
+
+  /** The onread side of a direct download: count, copy into the target, pause the socket while the target is busy. */
+  private readInto(target: ReadTarget, count: (n: number) => void, socket: () => net.Socket): ReadInto {
+    let waiting = false;
+    this.readBuf ??= Buffer.allocUnsafe(READ_BUFFER);
+    target.onFailure = (e) => socket().destroy(e);
+    return {
+      buffer: this.readBuf,
+      callback: (n, buf) => {
+        count(n);
+        if (target.take(buf, n)) return true;
+        if (!waiting) {
+          waiting = true;
+          target.drained().then(() => {
+            waiting = false;
+            if (target.error) socket().destroy(target.error);
+            else socket().resume();
+          }, noop);
+        }
+        return false;
+      },
+    };
+  }
+
+  /** Dial data connections that read into `into`; `held` receives the held-back TLS handshake. */
+  private readingDialer(into: ReadInto, held: { secure?: ReadingConnection['secure'] }): (host: string, port: number) => Promise<net.Socket> {
+    return async (host, port) => {
+      const tlsOptions = this.protect ? { ...this.secure.dataOptions() } : null;
+      const rc = await connectReading(host, port, this.s.dataConnectMs, 'data connection', into, tlsOptions, (x) => this.secure.watch(x));
+      held.secure = rc.secure;
+      return rc.socket;
+    };
+  }
+
+  /**
+   * Resolves when the reading socket has ended. Watched from the connect on:
+   * a clear data connection can deliver a small file and close before the
+   * server's 150 has been read.
+   */
+  private watchEnd(sock: net.Socket): Promise<void> {
+    const p = new Promise<void>((resolve, reject) => {
+      let ended = false;
+      sock.once('error', reject);
+      sock.once('end', () => {
+        ended = true;
+        resolve();
+      });
+      sock.once('close', () => {
+        if (!ended) reject(Object.assign(new Error('the data connection closed before it ended'), { code: 'ECONNRESET' }));
+      });
+    });
+    p.catch(noop);
+    sock.resume();
+    return p;
+  }
+
+  /**
+   * One data transfer: REST, EPSV/PASV, connect, the command, TLS, the
+   * bytes, the final reply. It resolves only when the data stream has ended
+   * and the final reply has arrived, in whichever order they come.
+   */
+  async run(spec: TransferSpec): Promise<TransferOutcome> {
+    const c = this.s.requireControl();
+    if (spec.signal?.aborted) throw new FtpError(`${spec.command}: transfer aborted`, { kind: 'aborted', command: spec.command });
+    const started = Date.now();
+    await this.s.ensureType(spec.type);
+    if (spec.restAt > 0) await this.s.expect(`REST ${spec.restAt}`, [350]);
+    let bytes = 0;
+    let total: number | null = spec.total;
+    const count = (n: number): void => {
+      bytes += n;
+      spec.onProgress?.({ bytes, total });
+    };
+    const target = this.directTarget(spec);
+    const held: { secure?: ReadingConnection['secure'] } = {};
+    const into = target ? this.readInto(target, count, () => stream) : undefined;
+    const raw = await this.openDataSocket(spec.command, into ? this.readingDialer(into, held) : undefined);
+    raw.on('error', noop);
+    const ended = target ? this.watchEnd(raw) : null;
+    let stream: net.Socket = raw;
+    let first: Reply;
+    try {
+      c.send(spec.command);
+      first = await c.read();
+    } catch (e) {
+      raw.destroy();
+      throw e;
+    }
+    if (first.code >= 300 || first.code < 100) {
+      raw.destroy();
+      throw replyError(first, spec.command);
+    }
+    const finalP: Promise<Reply> = first.code >= 200 ? Promise.resolve(first) : c.read('the reply at the end of the transfer', 0);
+    finalP.catch(noop);
+    // A failure reply while data is still flowing ends the stream at once.
+    finalP.then((r) => {
+      if (r.code >= 400) stream.destroy(replyError(r, spec.command));
+    }, noop);
+
+    total = spec.total ?? parseSizeHint(first.message);
+    if (target && total !== null && spec.restAt === 0) target.expect?.(total);
+    let aborted = false;
+    const onAbort = (): void => {
+      aborted = true;
+      stream.destroy(new FtpError(`${spec.command}: transfer aborted`, { kind: 'aborted', command: spec.command }));
+    };
+    if (spec.signal?.aborted) onAbort();
+    spec.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      if (this.protect) {
+        stream = await this.secure.secureData(raw, held.secure);
+        // a reset after pipeline() let go (an upload waiting for the close) must not crash the process;
+        // the final reply tells what the server got
+        stream.on('error', noop);
+        if (aborted) onAbort();
+      }
+      stream.setTimeout(this.s.timeoutMs, () => {
+        const seen = bytes;
+        afterPendingIo(() => {
+          if (bytes !== seen || stream.destroyed) return;
+          stream.destroy(new FtpError(`no data moved on the data connection for ${fmtSeconds(this.s.timeoutMs)} (${spec.command})`, { kind: 'timeout', code: 421, command: spec.command }));
+        });
+      });
+      spec.onProgress?.({ bytes: 0, total });
+      if (spec.upload) {
+        const closed = new Promise<void>((resolve) => stream.once('close', () => resolve()));
+        stream.resume(); // keep reading (TLS 1.3 tickets) so closing never resets unread data
+        if (spec.source && spec.type === 'binary' && !this.s.options.rateLimit) {
+          await sendFile(spec.source.path, spec.source.start, IO_CHUNK, stream, count);
+        } else {
+          const source = spec.open() as Readable;
+          source.on('data', (chunk: Buffer) => count(chunk.length));
+          const steps: NodeJS.ReadWriteStream[] = [...(spec.type === 'ascii' ? [new LfToCrlf()] : []), ...rateLimitSteps(this.s.options.rateLimit)];
+          await pipeline([source, ...steps, stream]);
+        }
+        await closed;
+      } else if (target && ended) {
+        target.open().catch((e: Error) => stream.destroy(e));
+        await ended;
+        await target.finish();
+      } else {
+        stream.on('data', (chunk: Buffer) => count(chunk.length));
+        const sink = spec.open() as Writable;
+        const steps: NodeJS.ReadWriteStream[] = [...rateLimitSteps(this.s.options.rateLimit), ...(spec.type === 'ascii' ? [new CrlfToLf()] : [])];
+        await pipeline([stream, ...steps, sink]);
+      }
+    } catch (err) {
+      spec.signal?.removeEventListener('abort', onAbort);
+      if (target) await target.abandon();
+      throw await this.afterDataFailure(err, finalP, spec.command, stream, raw, aborted);
+    }
+    spec.signal?.removeEventListener('abort', onAbort);
+    const final = await this.s.within(finalP, this.s.timeoutMs, `the reply at the end of ${spec.command}`);
+    if (final.code >= 300) throw replyError(final, spec.command);
+    // Node accepts a TCP FIN without TLS close_notify as a clean end, so a cut
+    // connection can look complete; the size the server announced says otherwise.
+    // After REST some servers announce the whole file, others what is left: offset
+    // plus bytes short of the announcement is incomplete either way.
+    if (!spec.upload && spec.type === 'binary' && total !== null && spec.restAt + bytes < total) {
+      throw new FtpError(`${spec.command}: the data connection ended after ${bytes} of the ${total} bytes the server announced: the transfer is incomplete`, { kind: 'data', code: 426, command: spec.command });
+    }
+    return { bytes, ms: Date.now() - started, first, final };
+  }
+
+  /**
+   * The data stream failed. Keep the session in step with the server (read
+   * the transfer's final reply; after an abort also ABOR's reply, and a NOOP
+   * to know where the replies end) and return the error that explains it
+   * best: the server's own reply when it has one.
+   */
+  private async afterDataFailure(err: unknown, finalP: Promise<Reply>, command: string, stream: net.Socket, raw: net.Socket, aborted: boolean): Promise<FtpError> {
+    stream.destroy();
+    raw.destroy();
+    const c = this.s.control;
+    const graceMs = Math.min(this.s.timeoutMs, 10_000);
+    if (aborted) {
+      const abortErr = new FtpError(`${command}: transfer aborted`, { kind: 'aborted', command });
+      try {
+        if (!c || c.closed) return abortErr;
+        c.send('ABOR');
+        c.send('NOOP');
+        await this.s.within(finalP, graceMs, 'the reply to an aborted transfer');
+        for (;;) {
+          const r = await this.s.within(c.read(undefined, 0), graceMs, 'the replies to ABOR and NOOP');
+          if (r.code === 200) break;
+        }
+      } catch {
+        c?.destroy();
+      }
+      return abortErr;
+    }
+    let reply: Reply | null = null;
+    try {
+      reply = await this.s.within(finalP, graceMs, `the reply at the end of ${command}`);
+    } catch {
+      /* no reply: the session is closed by within() */
+    }
+    if (isFtpError(err) && err.kind === 'reply') return err;
+    const e = err as NodeJS.ErrnoException;
+    // a local file error comes first: the server's 426 that follows is only its view of our closing
+    if (!isFtpError(err) && e && typeof e.syscall === 'string' && /open|read|write/.test(e.syscall) && e.path) {
+      return new FtpError(`${command}: local file error: ${e.message}`, { kind: 'local', command, cause: e });
+    }
+    if (reply && reply.code >= 400) {
+      if (!(isFtpError(err) && err.kind === 'local')) return replyError(reply, command);
+    }
+    if (isFtpError(err)) return err;
+    return new FtpError(`${command}: data connection failed: ${e?.message ?? String(err)}`, { kind: 'data', code: reply?.code ?? 0, serverMessage: reply?.message ?? '', command, cause: err });
+  }
+}
+
+/** "150 Opening BINARY mode data connection for x (1234 bytes)." */
+function parseSizeHint(message: string): number | null {
+  const m = /\((\d+) bytes\)/i.exec(message);
+  return m ? Number(m[1]) : null;
+}
