@@ -12,6 +12,7 @@ import { ServerDef, ServerSettings, serverSettings, tlsFromConfigNode } from './
 import { PoolStatus, RunOptions, SessionPool, SessionPoolOptions } from './nodes/session-pool';
 import { maskSecret, resolveTarget, TargetPools } from './nodes/targets';
 import type { MsgTarget } from './nodes/targets';
+import { registerTestEndpoint } from './nodes/test-connection';
 
 interface ServerNodeImpl extends ServerNode {
   pool: SessionPool<FtpsClient> | null;
@@ -210,4 +211,6 @@ export = function (RED: NodeAPI): void {
       password: { type: 'password' },
     },
   });
+  // "Test connection" in the dialog
+  registerTestEndpoint(RED);
 };

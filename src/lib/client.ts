@@ -15,6 +15,7 @@ import { ControlConnection } from './control';
 import { DataChannel } from './data-channel';
 import { FtpError } from './errors';
 import type { Switchable } from './feature-switches';
+import type { TlsConnectionInfo } from './peer-check';
 import type { Reply } from './reply';
 import { SecureChannel } from './secure-channel';
 import { replyError, Session } from './session';
@@ -118,6 +119,11 @@ export class FtpsClient {
   /** True after CCC: commands travel unencrypted. */
   get commandChannelCleared(): boolean {
     return this.secure.cleared;
+  }
+
+  /** The control connection's TLS version, cipher and server certificate (for "Test connection"); null when clear. */
+  get controlTlsInfo(): TlsConnectionInfo | null {
+    return this.secure.controlInfo();
   }
 
   // ---------------------------------------------------------------- session

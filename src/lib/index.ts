@@ -42,3 +42,5 @@ export type { GlobOptions } from './match';
 export { proxyDialer, parseProxyUrl, bypassesProxy } from './proxy-connect';
 export type { ProxySettings, TcpDialer } from './proxy-connect';
 export { TokenBucket, RateLimit } from './rate-limit';
+export { CertificateError, normalizeFingerprint } from './peer-check';
+export type { PeerCertificate, TlsConnectionInfo } from './peer-check';

@@ -15,6 +15,8 @@ export interface ServerDef extends NodeDef {
   dataProt?: string;
   tls?: string;
   rejectUnauthorized?: boolean | string;
+  /** SHA-256 of the server certificate to pin ("" = verify as usual). */
+  fingerprint?: string;
   pasvHost?: string;
   epsv?: string;
   pret?: boolean | string;
@@ -97,6 +99,8 @@ export function serverSettings(def: ServerDef, tls: TlsSettings | undefined, log
   const debug = Math.min(2, Math.max(0, Math.floor(num(def.debug, 0)))) as DebugLevel;
   const tlsSettings: TlsSettings = tls ? { ...tls } : { rejectUnauthorized: flag(def.rejectUnauthorized, true) };
   if (def.tlsMaxVersion === 'TLSv1.2') tlsSettings.maxVersion = 'TLSv1.2';
+  const fingerprint = String(def.fingerprint ?? '').trim();
+  if (fingerprint && encryption !== 'clear') tlsSettings.fingerprint = fingerprint;
   const client: FtpsClientOptions = {
     host: String(def.host ?? '').trim(),
     encryption,

@@ -34,19 +34,25 @@ function defaultsOf(def) {
   return [...block.matchAll(/^\s{8}(\w+):/gm)].map((m) => m[1]);
 }
 
+// the multi-file get and put options (CONTRACT.md)
+const MULTI = ['recursive', 'skip', 'deleteExtraneous', 'concurrency'];
+// the editor script every dialog shares: it expands the <ftps-row> markers of the templates
+const sharedEditor = require(path.join(ROOT, 'resources', 'ftps-editor.js'));
+const sharedEditorText = read('resources', 'ftps-editor.js');
 // the contract's properties (CONTRACT.md); `type` is stored as `transferType`
 // because `type` is every node's own type in a flow
 const CONTRACT = {
-  'ftps-server': ['host', 'port', 'encryption', 'dataProt', 'tls', 'rejectUnauthorized', 'pasvHost', 'epsv', 'pret', 'overrideHelp', 'ccc', 'timeout', 'preserveTimestamp', 'maxConnections', 'idleTimeout', 'debug'],
-  'ftps-list': ['server', 'name', 'path', 'pathType', 'pattern', 'method', 'recursive'],
-  'ftps-get': ['server', 'name', 'path', 'pathType', 'output', 'localFilename', 'localFilenameType', 'transferType', 'resume', 'preserveTimestamp'],
-  'ftps-put': ['server', 'name', 'path', 'pathType', 'source', 'localFilename', 'localFilenameType', 'mode', 'resume', 'transferType', 'preserveTimestamp', 'mkdirs'],
-  'ftps-xput': ['server', 'name', 'path', 'pathType', 'source', 'localFilename', 'localFilenameType', 'prefix', 'postfix', 'body', 'transferType', 'preserveTimestamp', 'mkdirs'],
+  'ftps-server': ['host', 'port', 'encryption', 'dataProt', 'tls', 'rejectUnauthorized', 'fingerprint', 'pasvHost', 'epsv', 'pret', 'overrideHelp', 'ccc', 'timeout', 'preserveTimestamp', 'maxConnections', 'idleTimeout', 'debug',
+    'lowSpeedLimit', 'lowSpeedTime', 'maxMemory', 'retries', 'retryDelay', 'keepAlive', 'rateLimit', 'proxy', 'dataMode', 'activeHost', 'encoding', 'allowMsgOverride'],
+  'ftps-list': ['server', 'name', 'path', 'pathType', 'pattern', 'method', 'recursive', 'dot'],
+  'ftps-get': ['server', 'name', 'path', 'pathType', 'output', 'localFilename', 'localFilenameType', 'transferType', 'resume', 'preserveTimestamp', ...MULTI],
+  'ftps-put': ['server', 'name', 'path', 'pathType', 'source', 'localFilename', 'localFilenameType', 'mode', 'resume', 'transferType', 'preserveTimestamp', 'mkdirs', ...MULTI],
+  'ftps-xput': ['server', 'name', 'path', 'pathType', 'source', 'localFilename', 'localFilenameType', 'prefix', 'postfix', 'body', 'transferType', 'preserveTimestamp', 'mkdirs', ...MULTI],
   'ftps-mdtm': ['server', 'name', 'path', 'pathType', 'action'],
   'ftps-site': ['server', 'name', 'command', 'commandType'],
   'ftps-quot': ['server', 'name', 'command', 'commandType'],
   'ftps-ops': ['server', 'name', 'path', 'pathType', 'operation', 'to', 'toType', 'recursive'],
-  'ftps-watch': ['server', 'name', 'path', 'pattern', 'recursive', 'interval', 'emitExisting', 'events', 'download', 'afterEmit', 'moveTo'],
+  'ftps-watch': ['server', 'name', 'path', 'pattern', 'recursive', 'interval', 'emitExisting', 'events', 'download', 'afterEmit', 'moveTo', 'claim', 'claimTimeout', 'dot'],
 };
 // a trigger node: its path is a plain directory (default "/"), not a TypedInput
 const TRIGGER_TYPES = ['ftps-watch'];
@@ -101,8 +107,16 @@ describe('package files (editor, help, locales, icons, examples)', function () {
       }
       const en = catalog('en-US', t);
       const de = catalog('de', t);
-      const keys = new Set([...html.matchAll(/data-i18n="(?:\[[a-z]+\])?([^"]+)"/g)].map((m) => m[1]));
+      // the template as the editor gets it, with its <ftps-row> markers expanded; "a;[title]b" holds two keys
+      const expanded = sharedEditor.expand(t, html);
+      assert.ok(!expanded.includes('<ftps-row'), `${t}: every marker expanded`);
+      const keys = new Set([...expanded.matchAll(/data-i18n="([^"]+)"/g)].flatMap((m) => m[1].split(';').map((k) => k.replace(/^\[[a-z]+\]/, ''))));
       for (const m of html.matchAll(/node\._\("([^"]+)"\)/g)) keys.add(m[1]);
+      if (t === 'ftps-server') {
+        // the Test connection result: node._("ftps-server.test.x") and line("x", ...) in the shared script
+        for (const m of sharedEditorText.matchAll(/node\._\("(ftps-server\.test\.\w+)"\)/g)) keys.add(m[1]);
+        for (const m of sharedEditorText.matchAll(/line\("(\w+)"/g)) keys.add(`ftps-server.test.${m[1]}`);
+      }
       assert.ok(keys.size > 0);
       for (const k of keys) {
         assert.strictEqual(typeof lookup(en, k), 'string', `${t}: en-US ${k}`);

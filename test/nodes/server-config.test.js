@@ -48,6 +48,14 @@ describe('ftps-server settings', () => {
     assert.strictEqual(serverSettings({ ...base, host: 'h', port: '' }, undefined).client.port, undefined);
   });
 
+  it('fingerprint: goes to the TLS settings, with or without a tls-config node; not for plain FTP', () => {
+    const fp = ' ab:cd ';
+    assert.strictEqual(serverSettings({ ...base, host: 'h', fingerprint: fp }, undefined).client.tls.fingerprint, 'ab:cd');
+    assert.strictEqual(serverSettings({ ...base, host: 'h', fingerprint: fp }, { ca: 'CA', rejectUnauthorized: true }).client.tls.fingerprint, 'ab:cd');
+    assert.strictEqual(serverSettings({ ...base, host: 'h', fingerprint: fp, encryption: 'clear' }, undefined).client.tls.fingerprint, undefined);
+    assert.strictEqual(serverSettings({ ...base, host: 'h', fingerprint: '' }, undefined).client.tls.fingerprint, undefined);
+  });
+
   it('clear encryption forces clear data and no CCC', () => {
     const s = serverSettings({ ...base, host: 'h', encryption: 'clear', dataProt: 'private', ccc: true }, undefined);
     assert.strictEqual(s.client.encryption, 'clear');
