@@ -184,8 +184,9 @@ export class FtpsClient {
     const { host } = this.options;
     const port = this.port;
     const mode = this.encryption;
-    const raw = await connectTcp(host, port, this.s.timeoutMs, 'control connection');
-    this.s.peer = raw.remoteAddress ?? host;
+    const raw = await (this.options.connect ?? connectTcp)(host, port, this.s.timeoutMs, 'control connection');
+    // through a proxy the socket's peer is the proxy: data connections go to the server's name
+    this.s.peer = this.options.connect ? host : (raw.remoteAddress ?? host);
     const stream: Duplex = mode === 'implicit' ? await this.secure.secureControl(raw) : raw;
     this.s.log.detail(`connected to ${host}:${port} (${this.s.peer}), ${mode}`);
     const control = new ControlConnection(stream, this.s.log, this.s.timeoutMs);

@@ -18,6 +18,7 @@ import { assertDataPort, choosePassiveHost, parseEpsv, parsePasv } from './passi
 import type { Reply } from './reply';
 import type { SecureChannel } from './secure-channel';
 import { parseSizeHint } from './server-text';
+import { rateLimitSteps } from './rate-limit';
 import { noop, replyError, Session } from './session';
 import { connectReading, connectTcp, handshakeCanWait, ReadingConnection, ReadInto } from './sockets';
 
@@ -78,7 +79,7 @@ export class DataChannel {
    */
   private async openDataSocket(command: string, connect?: (host: string, port: number) => Promise<net.Socket>): Promise<net.Socket> {
     const c = this.s.requireControl();
-    const dial = connect ?? ((host: string, port: number) => connectTcp(host, port, this.s.dataConnectMs, 'data connection'));
+    const dial = connect ?? ((host: string, port: number) => (this.s.options.connect ?? connectTcp)(host, port, this.s.dataConnectMs, 'data connection'));
     if (this.s.options.pret) await this.s.expect(`PRET ${command}`, 2);
     const mode = this.s.options.epsv ?? 'auto';
     const tryEpsv = this.epsvAll || (mode !== 'never' && !this.epsvBroken);
@@ -120,7 +121,9 @@ export class DataChannel {
    * the way) and downloads into a caller's Writable use the stream path.
    */
   private directTarget(spec: TransferSpec): ReadTarget | null {
-    if (spec.upload || spec.type !== 'binary' || !spec.target) return null;
+    // a capped transfer is paced by a stream step (rateLimitSteps)
+    // a custom dialer (proxy) hands over a connected socket, which cannot read with onread
+    if (spec.upload || spec.type !== 'binary' || !spec.target || this.s.options.rateLimit || this.s.options.connect) return null;
     if (this.protect && !handshakeCanWait()) return null;
     return spec.target();
   }
@@ -266,12 +269,12 @@ export class DataChannel {
       if (spec.upload) {
         const closed = new Promise<void>((resolve) => stream.once('close', () => resolve()));
         stream.resume(); // keep reading (TLS 1.3 tickets) so closing never resets unread data
-        if (spec.source && spec.type === 'binary') {
+        if (spec.source && spec.type === 'binary' && !this.s.options.rateLimit) {
           await sendFile(spec.source.path, spec.source.start, IO_CHUNK, stream, count);
         } else {
           const source = spec.open() as Readable;
           source.on('data', (chunk: Buffer) => count(chunk.length));
-          const steps: NodeJS.ReadWriteStream[] = spec.type === 'ascii' ? [new LfToCrlf()] : [];
+          const steps: NodeJS.ReadWriteStream[] = [...(spec.type === 'ascii' ? [new LfToCrlf()] : []), ...rateLimitSteps(this.s.options.rateLimit)];
           await pipeline([source, ...steps, stream]);
         }
         await closed;
@@ -282,7 +285,7 @@ export class DataChannel {
       } else {
         stream.on('data', (chunk: Buffer) => count(chunk.length));
         const sink = spec.open() as Writable;
-        const steps: NodeJS.ReadWriteStream[] = spec.type === 'ascii' ? [new CrlfToLf()] : [];
+        const steps: NodeJS.ReadWriteStream[] = [...rateLimitSteps(this.s.options.rateLimit), ...(spec.type === 'ascii' ? [new CrlfToLf()] : [])];
         await pipeline([stream, ...steps, sink]);
       }
     } catch (err) {

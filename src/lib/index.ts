@@ -40,5 +40,8 @@ export { FeatureSwitches, SWITCHABLE, switchName, mlstOptsFacts, resumeNeedsSize
 export type { Switchable } from './feature-switches';
 export { anyGlobMatches, asList, globMatches, isWild, splitWild } from './match';
 export type { GlobOptions } from './match';
+export { proxyDialer, parseProxyUrl, bypassesProxy } from './proxy-connect';
+export type { ProxySettings, TcpDialer } from './proxy-connect';
+export { TokenBucket, RateLimit } from './rate-limit';
 export { CertificateError, normalizeFingerprint } from './peer-check';
 export type { PeerCertificate, TlsConnectionInfo } from './peer-check';

@@ -56,6 +56,12 @@ export interface RegisterOptions {
   credentials?: Record<string, { type: CredentialType }>;
 }
 
+/** The core `http proxy` config node. */
+export interface HttpProxyNode extends Node {
+  url?: string;
+  noproxy?: string[];
+}
+
 /** What the core tls-config node offers to other nodes. */
 export interface TlsConfigNode extends Node {
   valid?: boolean;

@@ -43,12 +43,33 @@ export interface ServerDef extends NodeDef {
   enableFeatures?: string;
   /** Extension: Kermit's FTP DISABLE, a comma list of MLST (or MLSD), SIZE, MDTM. */
   disableFeatures?: string;
+  retries?: number | string;
+  retryDelay?: number | string;
+  keepAlive?: number | string;
+  rateLimit?: number | string;
+  /** Id of a core `http proxy` config node, or "". */
+  proxy?: string;
+  allowMsgOverride?: boolean | string;
+  /** Extension: most msg.ftpsServer targets with sessions open at once (default 16; least recently used closed first). */
+  maxTargets?: number | string;
 }
 
 export interface ServerSettings {
   client: FtpsClientOptions;
   maxConnections: number;
   idleTimeout: number;
+  /** Retries after a transient failure (contract default 2). */
+  retries: number;
+  /** Milliseconds before the first retry (contract default 1 s), doubling up to 60 s. */
+  retryDelayMs: number;
+  /** Seconds between NOOPs on an idle session; 0 = never. */
+  keepAlive: number;
+  /** Bytes per second per transfer; 0 = no cap (the property is in KiB/s). */
+  rateLimit: number;
+  /** The `http proxy` config node's id, or "". */
+  proxy: string;
+  allowMsgOverride: boolean;
+  maxTargets: number;
 }
 
 /**
@@ -113,10 +134,19 @@ export function serverSettings(def: ServerDef, tls: TlsSettings | undefined, log
   const pasvHost = String(def.pasvHost ?? '').trim();
   if (pasvHost) client.pasvHost = pasvHost;
   if (debug > 0 && logger) client.logger = logger;
+  const rateLimit = Math.round(num(def.rateLimit, 0, 0) * 1024);
+  if (rateLimit > 0) client.rateLimit = rateLimit;
   return {
     client,
     maxConnections: Math.max(1, Math.floor(num(def.maxConnections, 1, 1))),
     idleTimeout: num(def.idleTimeout, 60, 0),
+    retries: Math.floor(num(def.retries, 2, 0)),
+    retryDelayMs: Math.round(Math.min(60, num(def.retryDelay, 1, 0)) * 1000),
+    keepAlive: num(def.keepAlive, 0, 0),
+    rateLimit,
+    proxy: String(def.proxy ?? '').trim(),
+    allowMsgOverride: flag(def.allowMsgOverride, false),
+    maxTargets: Math.max(1, Math.floor(num(def.maxTargets, 16, 1))),
   };
 }
 

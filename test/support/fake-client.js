@@ -53,6 +53,10 @@ class FakeClient {
     throw new FtpError(`CWD ${dir}: 550 not scripted`, { kind: 'reply', code: 550, command: `CWD ${dir}` });
   }
 
+  async noop() {
+    return { code: 200, message: 'NOOP ok', lines: [] };
+  }
+
   async delete(p) {
     return { code: 250, message: `${p} deleted`, lines: [] };
   }
