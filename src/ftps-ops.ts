@@ -23,7 +23,7 @@ export = function (RED: NodeAPI): void {
     RED.nodes.createNode(this, def);
     const pathField = typedField(def, 'path', 'filename', 'msg');
     const toField = typedField(def, 'to', 'newFilename', 'msg');
-    const operation = choice(def.operation, OPERATIONS, 'delete');
+    const operation = choice(def, 'operation', OPERATIONS, 'delete');
     const recursive = flag(def.recursive, false);
 
     setupAction(RED, this, def, async (msg, io) => {
@@ -70,7 +70,7 @@ export = function (RED: NodeAPI): void {
           });
           return { out: withResult(msg, { payload: entry ? toMsgEntry(entry) : null, ftps: ftpsInfo(reply) }), summary: entry ? entry.type : 'not found' };
         }
-        default: {
+        case 'exists': {
           const { found, reply } = await io.run(async (client) => {
             const f = await exists(client, remote);
             return { found: f, reply: lastReply(client, f ? 213 : 550, f ? 'exists' : `${remote}: not found`) };

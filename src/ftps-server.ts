@@ -3,15 +3,21 @@
  * credentials, owns the session pool, and pushes the connection state to
  * the nodes using it.
  */
-import { FtpsClient } from './lib';
-import type { TlsSettings } from './lib';
-import type { ClientJob, ServerNode, ServerUser } from './nodes/server-node';
-import type { NodeAPI, NodeStatus, TlsConfigNode } from './nodes/red';
-import { ServerDef, serverSettings, tlsFromConfigNode } from './nodes/server-config';
-import { PoolStatus, SessionPool } from './nodes/session-pool';
+import { FtpsClient, proxyDialer } from './lib';
+import type { FtpsClientOptions, TlsSettings } from './lib';
+import type { ClientJob, JobOptions, ServerNode, ServerUser } from './nodes/server-node';
+import type { HttpProxyNode, NodeAPI, NodeStatus, TlsConfigNode } from './nodes/red';
+import { flag } from './nodes/options';
+import { ServerDef, ServerSettings, serverSettings, tlsFromConfigNode } from './nodes/server-config';
+import { PoolStatus, RunOptions, SessionPool, SessionPoolOptions } from './nodes/session-pool';
+import { maskSecret, resolveTarget, TargetPools } from './nodes/targets';
+import type { MsgTarget } from './nodes/targets';
+import { registerTestEndpoint } from './nodes/test-connection';
 
 interface ServerNodeImpl extends ServerNode {
   pool: SessionPool<FtpsClient> | null;
+  /** The pools of msg.ftpsServer targets (allowMsgOverride). */
+  targets: TargetPools<SessionPool<FtpsClient>> | null;
   users: Map<string, ServerUser>;
   state: NodeStatus;
 }
@@ -51,6 +57,8 @@ export = function (RED: NodeAPI): void {
     // nothing shown until the first use (the connection is opened lazily)
     node.state = {};
     node.pool = null;
+    node.targets = null;
+    const allowOverride = flag(def.allowMsgOverride, false);
     node.localRoot = String(def.localRoot ?? '').trim() || undefined;
 
     const logger = (line: string): void => {
@@ -71,19 +79,65 @@ export = function (RED: NodeAPI): void {
       return tlsFromConfigNode(tlsNode.addTLSOptions({}));
     };
 
-    const makePool = (): SessionPool<FtpsClient> => {
+    /** The dialer through the core `http proxy` node `id` (its URL, no-proxy list and credentials). */
+    const proxyConnect = (id: string): ReturnType<typeof proxyDialer> => {
+      const p = RED.nodes.getNode(id) as HttpProxyNode | null | undefined;
+      if (!p || typeof p.url !== 'string' || !p.url.trim()) {
+        throw new Error(t('errors.noProxy', 'the proxy configuration node (http proxy) of this server was not found or has no URL'));
+      }
+      return proxyDialer({
+        url: p.url.trim(),
+        username: p.credentials?.username || undefined,
+        password: p.credentials?.password || undefined,
+        noProxy: Array.isArray(p.noproxy) ? p.noproxy : undefined,
+      });
+    };
+
+    const settingsNow = (): ServerSettings => {
       const settings = serverSettings(def, tlsSettings(), logger);
       if (!settings.client.host) throw new Error(t('errors.noHost', 'the ftps-server node has no host'));
-      const user = (node.credentials?.user ?? '').trim() || 'anonymous';
-      const password = node.credentials?.password ?? '';
-      return new SessionPool<FtpsClient>({
-        create: () => new FtpsClient(settings.client),
-        open: async (client) => {
-          await client.connect();
-          await client.login(user, password);
+      if (settings.proxy) settings.client.connect = proxyConnect(settings.proxy);
+      return settings;
+    };
+    const ownCredentials = (): { user: string; password: string } => ({
+      user: (node.credentials?.user ?? '').trim() || 'anonymous',
+      password: node.credentials?.password ?? '',
+    });
+
+    /** A pool of sessions to `client` with the config node's limits and retry policy. */
+    const newPool = (
+      settings: ServerSettings,
+      client: FtpsClientOptions,
+      user: string,
+      password: string,
+      extra: Pick<SessionPoolOptions<FtpsClient>, 'onStatus' | 'log'>,
+    ): SessionPool<FtpsClient> =>
+      new SessionPool<FtpsClient>({
+        create: () => new FtpsClient(client),
+        open: async (c) => {
+          await c.connect();
+          await c.login(user, password);
         },
         maxConnections: settings.maxConnections,
         idleTimeout: settings.idleTimeout,
+        retries: settings.retries,
+        retryDelayMs: settings.retryDelayMs,
+        keepAlive: settings.keepAlive,
+        ...extra,
+      });
+
+    /** A pool for one msg.ftpsServer target: no status of its own. */
+    const makeTargetPool = (client: FtpsClientOptions, user: string, password: string): SessionPool<FtpsClient> => {
+      const settings = settingsNow();
+      return newPool(settings, client, user, password, {
+        log: settings.client.debug ? (line) => node.debug(`${client.host}:${client.port ?? ''}: ${line}`) : undefined,
+      });
+    };
+
+    const makePool = (): SessionPool<FtpsClient> => {
+      const settings = settingsNow();
+      const { user, password } = ownCredentials();
+      return newPool(settings, settings.client, user, password, {
         onStatus: (st) => {
           node.state = statusOf(st);
           for (const u of node.users.values()) u.serverStatus(node.state);
@@ -102,8 +156,35 @@ export = function (RED: NodeAPI): void {
     };
 
     let closed = false;
-    node.run = <T>(job: ClientJob<T>, opts: { signal?: AbortSignal } = {}): Promise<T> => {
+    /** One message for a msg.ftpsServer target: its own pool, unless it is the config node's own target. */
+    const runOnTarget = <T>(job: ClientJob<T>, opts: RunOptions, m: MsgTarget): Promise<T> | null => {
+      const settings = settingsNow();
+      const target = resolveTarget(settings.client, ownCredentials(), m);
+      if (target.own) return null;
+      node.targets ??= new TargetPools<SessionPool<FtpsClient>>(settings.maxTargets, () => makeTargetPool(target.client, target.user, target.password));
+      const pools = node.targets;
+      return pools
+        .run(target.key, (pool) => pool.run(job, opts), () => makeTargetPool(target.client, target.user, target.password))
+        .catch((e: unknown) => {
+          throw maskSecret(e, target.password);
+        });
+    };
+
+    node.run = <T>(job: ClientJob<T>, opts: JobOptions = {}): Promise<T> => {
       if (closed) return Promise.reject(new Error(t('errors.closed', 'the ftps-server node was stopped (flow stopped or redeployed)')));
+      if (opts.target !== undefined) {
+        if (!allowOverride) {
+          return Promise.reject(
+            Object.assign(new Error(t('errors.noOverride', 'msg.ftpsServer is set but this ftps-server does not allow it: turn on allowMsgOverride ("let msg.ftpsServer choose the server") or remove msg.ftpsServer')), { kind: 'input' }),
+          );
+        }
+        try {
+          const p = runOnTarget(job, opts, opts.target);
+          if (p) return p;
+        } catch (e) {
+          return Promise.reject(e);
+        }
+      }
       if (!node.pool) {
         try {
           node.pool = makePool();
@@ -117,12 +198,10 @@ export = function (RED: NodeAPI): void {
     node.on('close', (_removed: boolean, done: () => void) => {
       closed = true;
       const pool = node.pool;
+      const targets = node.targets;
       node.pool = null;
-      if (!pool) {
-        done();
-        return;
-      }
-      pool.close().then(done, done);
+      node.targets = null;
+      void Promise.allSettled([pool?.close(), targets?.close()]).then(() => done());
     });
   }
 
@@ -132,4 +211,6 @@ export = function (RED: NodeAPI): void {
       password: { type: 'password' },
     },
   });
+  // "Test connection" in the dialog
+  registerTestEndpoint(RED);
 };

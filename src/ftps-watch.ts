@@ -7,11 +7,11 @@
  */
 import * as path from 'node:path';
 import { promises as fsp } from 'node:fs';
-import { assertSafeArgument, LIST_METHODS, mkdirp, remoteDirname } from './lib';
+import { assertSafeArgument, LIST_METHODS, mkdirp, remoteDirname, staysBelow } from './lib';
 import type { FtpsClient } from './lib';
 import type { ActionDef } from './nodes/action';
 import { FtpsNodeError, inputError, toNodeError } from './nodes/node-error';
-import { choice, flag } from './nodes/options';
+import { choice, flag, optionProblem } from './nodes/options';
 import { linkServer } from './nodes/server-link';
 import { planSelection, MsgEntry, relativeTo, selectEntries, toMsgEntry } from './nodes/listing';
 import type { Node, NodeAPI, NodeDone, NodeMessage, NodeSend } from './nodes/red';
@@ -79,15 +79,15 @@ export = function (RED: NodeAPI): void {
     const recursive = flag(def.recursive, false);
     const intervalS = Number(def.interval);
     const intervalMs = Number.isFinite(intervalS) && intervalS > 0 ? intervalS * 1000 : 60_000;
-    const events = EVENT_SETS[choice(def.events, ['add', 'add,change', 'add,change,unlink'], 'add,change')];
+    const events = EVENT_SETS[choice(def, 'events', ['add', 'add,change', 'add,change,unlink'], 'add,change')];
     const download = flag(def.download, false);
-    const afterEmit = choice(def.afterEmit, ['keep', 'delete', 'move'], 'keep');
+    const afterEmit = choice(def, 'afterEmit', ['keep', 'delete', 'move'], 'keep');
     const moveToRaw = String(def.moveTo ?? '').trim();
     const minAgeS = Number(def.minAge);
     const minAgeMs = Number.isFinite(minAgeS) && minAgeS > 0 ? minAgeS * 1000 : 0;
     const localFolder = String(def.localFolder ?? '').trim();
     const store = String(def.store ?? '').trim() || undefined;
-    const method = choice(def.method, LIST_METHODS.filter((m) => m !== 'nlst'), 'auto');
+    const method = choice(def, 'method', LIST_METHODS.filter((m) => m !== 'nlst'), 'auto');
     const emitExisting = flag(def.emitExisting, false);
     const dot = flag(def.dot, false);
 
@@ -102,13 +102,13 @@ export = function (RED: NodeAPI): void {
     const scopeOf = (dir: string): string => JSON.stringify(dot ? [dir, pattern, recursive, true] : [dir, pattern, recursive]);
     const moveTo = (): string => resolveUnder(watched, moveToRaw);
 
-    let configError: string | undefined;
+    let configError: string | undefined = optionProblem(def);
     try {
       assertSafeArgument(watched, 'path');
       if (moveToRaw) assertSafeArgument(moveToRaw, 'moveTo');
-      if (afterEmit === 'move' && !moveToRaw) configError = 'afterEmit is "move" but no moveTo directory is set';
+      if (afterEmit === 'move' && !moveToRaw) configError ??= 'afterEmit is "move" but no moveTo directory is set';
     } catch (e) {
-      configError = (e as Error).message;
+      configError ??= (e as Error).message;
     }
 
     // the watch shows its own polls; only a failed connection is worth showing in between
@@ -166,6 +166,7 @@ export = function (RED: NodeAPI): void {
       try {
         let gone = false;
         if (ev.event !== 'unlink') {
+          if (afterEmit !== 'keep' && !staysBelow(dir, ev.path)) throw inputError(`refusing to ${afterEmit} ${ev.path}: the server listed it outside ${dir}`);
           const rel = relativeTo(dir, ev.path).replace(/^\/+/, '');
           if (localFolder) {
             step = 'download';

@@ -4,6 +4,7 @@ import type { HelpOverride } from './features';
 import type { Switchable } from './feature-switches';
 import type { DebugLevel, LogSink } from './log';
 import type { Reply } from './reply';
+import type { TcpDialer } from './proxy-connect';
 import type { TlsSettings } from './tls-settings';
 
 export type Encryption = 'explicit' | 'implicit' | 'clear';
@@ -50,6 +51,16 @@ export interface FtpsClientOptions {
   disable?: Array<Switchable | 'MLSD'>;
   debug?: DebugLevel;
   logger?: LogSink;
+  /** MiB one download into memory or one listing may hold (default 256): beyond it the operation fails. */
+  maxMemory?: number;
+  /** Bytes/s a transfer must average over lowSpeedTime (curl's --speed-limit; default 1, 0 = off). */
+  lowSpeedLimit?: number;
+  /** Seconds the low-speed average is taken over (default 60). */
+  lowSpeedTime?: number;
+  /** Bytes per second per transfer, both directions (0/unset: no cap); see rate-limit.ts. */
+  rateLimit?: number;
+  /** Opens the control and every data connection instead of a direct TCP connect (a proxy: proxy-connect.ts). */
+  connect?: TcpDialer;
 }
 
 export interface Progress {

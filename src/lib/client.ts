@@ -10,15 +10,18 @@ import type * as net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { Capabilities } from './capabilities';
 import type { DownloadTarget, Encryption, FtpsClientOptions, ScratchOptions, TransferOptions, TransferResult, UploadSource } from './client-options';
-import { mdtm, parseQuotedPath, quot, rename, setModified, size } from './commands';
+import { mdtm, quot, rename, setModified, size } from './commands';
 import { ControlConnection } from './control';
 import { DataChannel } from './data-channel';
 import { FtpError } from './errors';
+import { memoryLimitBytes } from './limits';
 import type { Switchable } from './feature-switches';
+import type { TlsConnectionInfo } from './peer-check';
 import type { Reply } from './reply';
 import type { ListEntry } from './listing';
 import { SecureChannel } from './secure-channel';
 import { isAmbiguousMissing, notFound, stat } from './stat';
+import { parseQuotedPath } from './server-text';
 import { replyError, Session } from './session';
 import { connectTcp } from './sockets';
 import { formatFtpTime, toDate } from './timefmt';
@@ -41,7 +44,7 @@ export type {
   UploadSource,
 } from './client-options';
 export { replyError } from './session';
-export { parseQuotedPath } from './commands';
+export { parseQuotedPath } from './server-text';
 export { scratchPath } from './scratch';
 
 /**
@@ -104,6 +107,16 @@ export class FtpsClient {
     return this.s.control !== null && !this.s.control.idle;
   }
 
+  /** Why the control connection ended (a protocol error, a timeout, the server's 421), null while it is up or never opened. */
+  get closedReason(): FtpError | null {
+    return this.s.control?.closedReason ?? null;
+  }
+
+  /** maxMemory in bytes: what one listing (or walk) may cost, read by tree.ts. */
+  get maxListingBytes(): number {
+    return memoryLimitBytes(this.options.maxMemory);
+  }
+
   /** true while the control connection is up. */
   get connected(): boolean {
     return this.s.connected;
@@ -121,6 +134,11 @@ export class FtpsClient {
   /** True after CCC: commands travel unencrypted. */
   get commandChannelCleared(): boolean {
     return this.secure.cleared;
+  }
+
+  /** The control connection's TLS version, cipher and server certificate (for "Test connection"); null when clear. */
+  get controlTlsInfo(): TlsConnectionInfo | null {
+    return this.secure.controlInfo();
   }
 
   // ---------------------------------------------------------------- session
@@ -169,8 +187,9 @@ export class FtpsClient {
     const { host } = this.options;
     const port = this.port;
     const mode = this.encryption;
-    const raw = await connectTcp(host, port, this.s.timeoutMs, 'control connection');
-    this.s.peer = raw.remoteAddress ?? host;
+    const raw = await (this.options.connect ?? connectTcp)(host, port, this.s.timeoutMs, 'control connection');
+    // through a proxy the socket's peer is the proxy: data connections go to the server's name
+    this.s.peer = this.options.connect ? host : (raw.remoteAddress ?? host);
     this.s.local = raw.localAddress ?? '';
     const stream: Duplex = mode === 'implicit' ? await this.secure.secureControl(raw) : raw;
     this.s.log.detail(`connected to ${host}:${port} (${this.s.peer}), ${mode}`);
@@ -183,6 +202,7 @@ export class FtpsClient {
       if (welcome.code !== 220) throw replyError(welcome, '(connect)');
       this.welcome = welcome;
       if (mode === 'explicit') {
+        control.mark();
         const auth = await control.request('AUTH TLS');
         if (auth.code !== 234) {
           throw new FtpError(`the server refused AUTH TLS: ${auth.code} ${auth.message} (choose "clear" encryption only if you accept an unencrypted session)`, {
@@ -192,6 +212,7 @@ export class FtpsClient {
             command: 'AUTH TLS',
           });
         }
+        if (control.receivedMore) throw new FtpError('the server sent more after its 234 reply to AUTH TLS, before the TLS handshake: refused as a protocol error (plaintext injection)', { kind: 'protocol', code: 0, command: 'AUTH TLS' });
         const plain = control.release();
         control.replaceStream(await this.secure.secureControl(plain as net.Socket, true));
       }
@@ -205,6 +226,7 @@ export class FtpsClient {
   private async doLogin(user: string, password: string): Promise<Reply> {
     assertSafeArgument(user, 'user');
     assertSafeArgument(password, 'password');
+    if (password && !this.s.log.secrets.includes(password)) this.s.log.secrets.push(password);
     const c = this.s.requireControl();
     let r = await c.request(`USER ${user}`);
     if (r.code === 331 || r.code === 332) {

@@ -15,9 +15,12 @@ import type { ReadTarget } from './file-batches';
 import { sendFile } from './file-source';
 import { listenActive } from './active';
 import { afterPendingIo, fmtSeconds } from './io-timer';
-import { choosePassiveHost, parseEpsv, parsePasv } from './passive';
+import { watchLowSpeed } from './low-speed';
+import { assertDataPort, choosePassiveHost, parseEpsv, parsePasv } from './passive';
 import type { Reply } from './reply';
 import type { SecureChannel } from './secure-channel';
+import { parseSizeHint } from './server-text';
+import { rateLimitSteps } from './rate-limit';
 import { noop, replyError, Session } from './session';
 import { connectReading, connectTcp, handshakeCanWait, ReadingConnection, ReadInto } from './sockets';
 
@@ -99,7 +102,7 @@ export class DataChannel {
    */
   private async openDataSocket(command: string, connect?: (host: string, port: number) => Promise<net.Socket>, owed?: OwedTransfer): Promise<net.Socket> {
     const c = this.s.requireControl();
-    const dial = connect ?? ((host: string, port: number) => connectTcp(host, port, this.s.dataConnectMs, 'data connection'));
+    const dial = connect ?? ((host: string, port: number) => (this.s.options.connect ?? connectTcp)(host, port, this.s.dataConnectMs, 'data connection'));
     // A transfer owed by the server already has a read waiting for its next reply: the first request's reply arrives there.
     let pending = owed?.finalP;
     const ask = async (line: string): Promise<Reply> => {
@@ -129,6 +132,7 @@ export class DataChannel {
       const r = await ask('EPSV');
       if (r.code === 229) {
         const port = parseEpsv(r);
+        assertDataPort(port, this.s.options.pasvHost, 'EPSV', r);
         this.s.log.detail(`data connection to ${this.s.peer}:${port} (EPSV)`);
         try {
           return await dial(this.s.peer, port);
@@ -149,6 +153,7 @@ export class DataChannel {
     const r = await ask('PASV');
     if (r.code !== 227) throw replyError(r, 'PASV');
     const announced = parsePasv(r);
+    assertDataPort(announced.port, this.s.options.pasvHost, 'PASV', r);
     const choice = choosePassiveHost(announced.host, this.s.peer, this.s.peer, this.s.options.pasvHost, this.s.options.allowForeignDataHost === true);
     if (choice.note) this.s.log.info(choice.note);
     this.s.log.detail(`data connection to ${choice.host}:${announced.port} (PASV)`);
@@ -162,7 +167,9 @@ export class DataChannel {
    * the way) and downloads into a caller's Writable use the stream path.
    */
   private directTarget(spec: TransferSpec): ReadTarget | null {
-    if (spec.upload || spec.type !== 'binary' || !spec.target) return null;
+    // a capped transfer is paced by a stream step (rateLimitSteps)
+    // a custom dialer (proxy) hands over a connected socket, which cannot read with onread
+    if (spec.upload || spec.type !== 'binary' || !spec.target || this.s.options.rateLimit || this.s.options.connect) return null;
     if (this.protect && !handshakeCanWait()) return null;
     return spec.target();
   }
@@ -175,8 +182,14 @@ export class DataChannel {
     return {
       buffer: this.readBuf,
       callback: (n, buf) => {
-        count(n);
-        if (target.take(buf, n)) return true;
+        try {
+          count(n);
+          if (target.take(buf, n)) return true;
+        } catch (e) {
+          // nothing may throw out of onread: it would be an uncaught exception
+          socket().destroy(e as Error);
+          return false;
+        }
         if (!waiting) {
           waiting = true;
           target.drained().then(() => {
@@ -266,7 +279,12 @@ export class DataChannel {
     let total: number | null = spec.total;
     const count = (n: number): void => {
       bytes += n;
-      spec.onProgress?.({ bytes, total });
+      try {
+        spec.onProgress?.({ bytes, total });
+      } catch (e) {
+        // called from socket callbacks: a throwing progress callback fails the transfer, never the process
+        queueMicrotask(() => stream.destroy(e as Error));
+      }
     };
     const active = this.s.options.dataMode === 'active' && !owed;
     const target = active ? null : this.directTarget(spec);
@@ -314,12 +332,15 @@ export class DataChannel {
       if (spec.upload && this.protect && !early && first.code === 425) throw new UploadWaitedInVain(first);
       throw replyError(first, spec.command);
     }
-    const finalP: Promise<Reply> = first.code >= 200 ? Promise.resolve(first) : c.read('the reply at the end of the transfer', 0);
+    const finalP: Promise<Reply> = first.code >= 200 ? Promise.resolve(first) : c.readFinal('the reply at the end of the transfer', 0);
     finalP.catch(noop);
-    // A failure reply while data is still flowing ends the stream at once.
-    finalP.then((r) => {
-      if (r.code >= 400) stream.destroy(replyError(r, spec.command));
-    }, noop);
+    // A failure reply while data is still flowing ends the stream at once; so does a control connection that failed (out of step, closed).
+    finalP.then(
+      (r) => {
+        if (r.code >= 400) stream.destroy(replyError(r, spec.command));
+      },
+      (e: Error) => stream.destroy(e),
+    );
 
     total = spec.total ?? parseSizeHint(first.message);
     if (target && total !== null && spec.restAt === 0) target.expect?.(total);
@@ -330,6 +351,7 @@ export class DataChannel {
     };
     if (spec.signal?.aborted) onAbort();
     spec.signal?.addEventListener('abort', onAbort, { once: true });
+    const slow = watchLowSpeed(this.s.options.lowSpeedLimit ?? 1, this.s.options.lowSpeedTime ?? 60, () => bytes, (e) => stream.destroy(e), spec.command);
     try {
       if (this.protect) {
         stream = await (secured ?? this.secure.secureData(raw, held.secure));
@@ -349,12 +371,12 @@ export class DataChannel {
       if (spec.upload) {
         const closed = new Promise<void>((resolve) => stream.once('close', () => resolve()));
         stream.resume(); // keep reading (TLS 1.3 tickets) so closing never resets unread data
-        if (spec.source && spec.type === 'binary') {
+        if (spec.source && spec.type === 'binary' && !this.s.options.rateLimit) {
           await sendFile(spec.source.path, spec.source.start, IO_CHUNK, stream, count);
         } else {
           const source = spec.open() as Readable;
           source.on('data', (chunk: Buffer) => count(chunk.length));
-          const steps: NodeJS.ReadWriteStream[] = spec.type === 'ascii' ? [new LfToCrlf()] : [];
+          const steps: NodeJS.ReadWriteStream[] = [...(spec.type === 'ascii' ? [new LfToCrlf()] : []), ...rateLimitSteps(this.s.options.rateLimit)];
           await pipeline([source, ...steps, stream]);
         }
         await closed;
@@ -365,10 +387,11 @@ export class DataChannel {
       } else {
         stream.on('data', (chunk: Buffer) => count(chunk.length));
         const sink = spec.open() as Writable;
-        const steps: NodeJS.ReadWriteStream[] = spec.type === 'ascii' ? [new CrlfToLf()] : [];
+        const steps: NodeJS.ReadWriteStream[] = [...rateLimitSteps(this.s.options.rateLimit), ...(spec.type === 'ascii' ? [new CrlfToLf()] : [])];
         await pipeline([stream, ...steps, sink]);
       }
     } catch (err) {
+      slow.stop();
       spec.signal?.removeEventListener('abort', onAbort);
       if (target) await target.abandon();
       if (early && !owed && !aborted && bytes === 0 && first.code < 200 && earlyTls.error && isResetDuringHandshake(earlyTls.error)) {
@@ -378,9 +401,11 @@ export class DataChannel {
       }
       throw await this.afterDataFailure(err, finalP, spec.command, stream, raw, aborted);
     }
+    slow.stop();
     spec.signal?.removeEventListener('abort', onAbort);
     const final = await this.s.within(finalP, this.s.timeoutMs, `the reply at the end of ${spec.command}`);
-    if (final.code >= 300) throw replyError(final, spec.command);
+    // only a 2xx says the server has the whole file
+    if (final.code < 200 || final.code >= 300) throw replyError(final, spec.command);
     // Node accepts a TCP FIN without TLS close_notify as a clean end, so a cut
     // connection can look complete; the size the server announced says otherwise.
     // After REST some servers announce the whole file, others what is left: offset
@@ -431,7 +456,8 @@ export class DataChannel {
       return new FtpError(`${command}: local file error: ${e.message}`, { kind: 'local', command, cause: e });
     }
     if (reply && reply.code >= 400) {
-      if (!(isFtpError(err) && err.kind === 'local')) return replyError(reply, command);
+      // our own local failure or timeout (idle, low speed) explains it; the server's 426 only reports our closing
+      if (!(isFtpError(err) && (err.kind === 'local' || err.kind === 'timeout'))) return replyError(reply, command);
     }
     if (isFtpError(err)) return err;
     return new FtpError(`${command}: data connection failed: ${e?.message ?? String(err)}`, { kind: 'data', code: reply?.code ?? 0, serverMessage: reply?.message ?? '', command, cause: err });
@@ -466,10 +492,4 @@ function isResetDuringHandshake(e: Error): boolean {
   const cause = (e as { cause?: unknown }).cause;
   const code = cause instanceof Error ? (cause as NodeJS.ErrnoException).code : undefined;
   return code === 'ECONNRESET' || code === 'EPIPE';
-}
-
-/** "150 Opening BINARY mode data connection for x (1234 bytes)." */
-function parseSizeHint(message: string): number | null {
-  const m = /\((\d+) bytes\)/i.exec(message);
-  return m ? Number(m[1]) : null;
 }

@@ -1,7 +1,7 @@
 /** The FTPS client, usable without Node-RED. */
 export { FtpsClient } from './client';
 export { replyError } from './session';
-export { parseQuotedPath } from './commands';
+export { parseQuotedPath } from './server-text';
 export { scratchPath } from './scratch';
 export type {
   FtpsClientOptions,
@@ -36,8 +36,14 @@ export type { TreeClient, TreeProgress, TreeTransferOptions, TreeTransferResult 
 export { isDir, exists, mkdirp, remoteDirname, ancestors } from './remote-fs';
 export { stat, isAmbiguousMissing } from './stat';
 export type { StatClient } from './stat';
+export { staysBelow } from './safe-names';
 export type { CwdClient, DirClient } from './remote-fs';
 export { FeatureSwitches, SWITCHABLE, switchName, mlstOptsFacts, resumeNeedsSize } from './feature-switches';
 export type { Switchable } from './feature-switches';
 export { anyGlobMatches, asList, globMatches, isWild, splitWild } from './match';
 export type { GlobOptions } from './match';
+export { proxyDialer, parseProxyUrl, bypassesProxy } from './proxy-connect';
+export type { ProxySettings, TcpDialer } from './proxy-connect';
+export { TokenBucket, RateLimit } from './rate-limit';
+export { CertificateError, normalizeFingerprint } from './peer-check';
+export type { PeerCertificate, TlsConnectionInfo } from './peer-check';

@@ -6,12 +6,17 @@
  */
 import type { Progress } from '../lib';
 import { resolveLocalPath } from './local-paths';
-import { sessionLostError, toNodeError } from './node-error';
+import { inputError, sessionLostError, toNodeError } from './node-error';
+import { optionProblem } from './options';
 import type { Node, NodeAPI, NodeDef, NodeDone, NodeMessage, NodeSend } from './red';
+import { repeatSafety, retryText } from './retry';
+import type { RetryInfo } from './retry';
 import { linkServer } from './server-link';
 import type { ClientJob } from './server-node';
 import type { JobContext } from './session-pool';
 import { StatusView } from './status-view';
+import { takeMsgTarget } from './targets';
+import type { MsgTarget } from './targets';
 
 export interface ActionDef extends NodeDef {
   server?: string;
@@ -44,8 +49,10 @@ export function setupAction(RED: NodeAPI, node: Node, def: ActionDef, handler: H
   let closing = false;
   let tail: Promise<void> = Promise.resolve();
   if (!link.server) view.now({ fill: 'red', shape: 'ring', text: 'no server' });
+  const repeat = repeatSafety(node.type, def);
+  const onRetry = (r: RetryInfo): void => view.now({ fill: 'yellow', shape: 'ring', text: retryText(r) });
 
-  const run = <T>(job: ClientJob<T>): Promise<T> =>
+  const run = <T>(job: ClientJob<T>, target: MsgTarget | undefined): Promise<T> =>
     link.run(async (client, ctx) => {
       view.active += 1;
       try {
@@ -55,13 +62,21 @@ export function setupAction(RED: NodeAPI, node: Node, def: ActionDef, handler: H
       } finally {
         view.active -= 1;
       }
-    });
+    }, { repeat, onRetry, target });
 
   node.on('input', (msg: NodeMessage, send: NodeSend, done: NodeDone) => {
+    // msg.ftpsServer's password leaves the msg here, so no output or Catch msg carries it
+    let target: MsgTarget | undefined;
+    let targetError: unknown;
+    try {
+      target = takeMsgTarget(msg);
+    } catch (e) {
+      targetError = e;
+    }
     const io: ActionIO = {
       RED,
       node,
-      run,
+      run: (job) => (targetError !== undefined && link.server ? Promise.reject(targetError) : run(job, target)),
       progress: (label, ctx) => (p) => {
         if (p.bytes > 0) ctx.commit();
         view.progress(label, p);
@@ -70,8 +85,9 @@ export function setupAction(RED: NodeAPI, node: Node, def: ActionDef, handler: H
       localPath: (name) => resolveLocalPath(link.server?.localRoot, name),
     };
     let work: Promise<Outcome>;
+    const badOption = optionProblem(def);
     try {
-      work = handler(msg, io);
+      work = badOption ? Promise.reject(inputError(badOption)) : handler(msg, io);
     } catch (e) {
       work = Promise.reject(e);
     }

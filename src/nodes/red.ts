@@ -56,6 +56,12 @@ export interface RegisterOptions {
   credentials?: Record<string, { type: CredentialType }>;
 }
 
+/** The core `http proxy` config node. */
+export interface HttpProxyNode extends Node {
+  url?: string;
+  noproxy?: string[];
+}
+
 /** What the core tls-config node offers to other nodes. */
 export interface TlsConfigNode extends Node {
   valid?: boolean;
@@ -64,9 +70,22 @@ export interface TlsConfigNode extends Node {
 
 export type PropertyType = 'msg' | 'flow' | 'global' | 'str' | 'num' | 'bool' | 'json' | 'env' | 'date' | 'jsonata' | 'bin' | 're' | 'node' | 'cred';
 
+/** The admin HTTP API (an Express app) as an endpoint uses it. */
+export interface AdminRequest {
+  body?: unknown;
+}
+export interface AdminResponse {
+  status(code: number): AdminResponse;
+  json(body: unknown): void;
+}
+export type AdminHandler = (req: AdminRequest, res: AdminResponse, next: () => void) => void;
+
 export interface NodeAPI {
+  httpAdmin: { post(path: string, ...handlers: AdminHandler[]): void };
+  auth: { needsPermission(permission: string): AdminHandler };
   nodes: {
     createNode(node: object, def: NodeDef): void;
+    getCredentials(id: string): Record<string, string | undefined> | undefined;
     registerType<N extends Node, D extends NodeDef>(type: string, ctor: (this: N, def: D) => void, opts?: RegisterOptions): void;
     getNode(id: string): Node | null | undefined;
   };

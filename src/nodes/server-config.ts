@@ -15,6 +15,8 @@ export interface ServerDef extends NodeDef {
   dataProt?: string;
   tls?: string;
   rejectUnauthorized?: boolean | string;
+  /** SHA-256 of the server certificate to pin ("" = verify as usual). */
+  fingerprint?: string;
   pasvHost?: string;
   epsv?: string;
   pret?: boolean | string;
@@ -31,6 +33,12 @@ export interface ServerDef extends NodeDef {
   maxConnections?: number | string;
   idleTimeout?: number | string;
   debug?: number | string;
+  /** MiB one in-memory download or listing may hold (default 256). */
+  maxMemory?: number | string;
+  /** Bytes/s a transfer must average over lowSpeedTime (default 1, 0 = off). */
+  lowSpeedLimit?: number | string;
+  /** Seconds (default 60). */
+  lowSpeedTime?: number | string;
   /** Extension: highest TLS version offered ("" = TLS 1.3). */
   tlsMaxVersion?: string;
   /** Extension: local file names chosen by messages must stay inside this folder ("" = any path). */
@@ -41,12 +49,33 @@ export interface ServerDef extends NodeDef {
   enableFeatures?: string;
   /** Extension: Kermit's FTP DISABLE, a comma list of MLST (or MLSD), SIZE, MDTM. */
   disableFeatures?: string;
+  retries?: number | string;
+  retryDelay?: number | string;
+  keepAlive?: number | string;
+  rateLimit?: number | string;
+  /** Id of a core `http proxy` config node, or "". */
+  proxy?: string;
+  allowMsgOverride?: boolean | string;
+  /** Extension: most msg.ftpsServer targets with sessions open at once (default 16; least recently used closed first). */
+  maxTargets?: number | string;
 }
 
 export interface ServerSettings {
   client: FtpsClientOptions;
   maxConnections: number;
   idleTimeout: number;
+  /** Retries after a transient failure (contract default 2). */
+  retries: number;
+  /** Milliseconds before the first retry (contract default 1 s), doubling up to 60 s. */
+  retryDelayMs: number;
+  /** Seconds between NOOPs on an idle session; 0 = never. */
+  keepAlive: number;
+  /** Bytes per second per transfer; 0 = no cap (the property is in KiB/s). */
+  rateLimit: number;
+  /** The `http proxy` config node's id, or "". */
+  proxy: string;
+  allowMsgOverride: boolean;
+  maxTargets: number;
 }
 
 /**
@@ -77,23 +106,28 @@ export function featureList(v: unknown, field: string): Switchable[] {
  * applies). Credentials are not part of this: they go to login() only.
  */
 export function serverSettings(def: ServerDef, tls: TlsSettings | undefined, logger?: LogSink): ServerSettings {
-  const encryption = choice<Encryption>(def.encryption, ['explicit', 'implicit', 'clear'], 'explicit');
+  const encryption = choice<Encryption>(def, 'encryption', ['explicit', 'implicit', 'clear'], 'explicit');
   const port = num(def.port, 0, 0);
   const debug = Math.min(2, Math.max(0, Math.floor(num(def.debug, 0)))) as DebugLevel;
   const tlsSettings: TlsSettings = tls ? { ...tls } : { rejectUnauthorized: flag(def.rejectUnauthorized, true) };
   if (def.tlsMaxVersion === 'TLSv1.2') tlsSettings.maxVersion = 'TLSv1.2';
+  const fingerprint = String(def.fingerprint ?? '').trim();
+  if (fingerprint && encryption !== 'clear') tlsSettings.fingerprint = fingerprint;
   const client: FtpsClientOptions = {
     host: String(def.host ?? '').trim(),
     encryption,
-    dataProtection: encryption === 'clear' ? 'clear' : choice<DataProtection>(def.dataProt, ['private', 'clear'], 'private'),
+    dataProtection: encryption === 'clear' ? 'clear' : choice<DataProtection>(def, 'dataProt', ['private', 'clear'], 'private'),
     tls: tlsSettings,
-    epsv: choice<EpsvMode>(def.epsv, ['auto', 'always', 'never'], 'auto'),
+    epsv: choice<EpsvMode>(def, 'epsv', ['auto', 'always', 'never'], 'auto'),
     pret: flag(def.pret, false),
     overrideHelp: String(def.overrideHelp ?? '').trim() || 'auto',
     ccc: encryption === 'clear' ? false : flag(def.ccc, false),
     timeout: num(def.timeout, 120, 1),
     preserveTimestamp: flag(def.preserveTimestamp, false),
     debug,
+    maxMemory: num(def.maxMemory, 256, 1),
+    lowSpeedLimit: num(def.lowSpeedLimit, 1, 0),
+    lowSpeedTime: num(def.lowSpeedTime, 60, 1),
   };
   if (!flag(def.feat, true)) client.feat = false;
   const enable = featureList(def.enableFeatures, 'enableFeatures');
@@ -105,15 +139,24 @@ export function serverSettings(def: ServerDef, tls: TlsSettings | undefined, log
   if (port > 0) client.port = Math.floor(port);
   const pasvHost = String(def.pasvHost ?? '').trim();
   if (pasvHost) client.pasvHost = pasvHost;
-  if (choice(def.encoding, ['utf8', 'latin1'] as const, 'utf8') === 'latin1') client.encoding = 'latin1';
-  if (choice(def.dataMode, ['passive', 'active'] as const, 'passive') === 'active') client.dataMode = 'active';
+  if (choice(def, 'encoding', ['utf8', 'latin1'] as const, 'utf8') === 'latin1') client.encoding = 'latin1';
+  if (choice(def, 'dataMode', ['passive', 'active'] as const, 'passive') === 'active') client.dataMode = 'active';
   const activeHost = String(def.activeHost ?? '').trim();
   if (activeHost) client.activeHost = activeHost;
   if (debug > 0 && logger) client.logger = logger;
+  const rateLimit = Math.round(num(def.rateLimit, 0, 0) * 1024);
+  if (rateLimit > 0) client.rateLimit = rateLimit;
   return {
     client,
     maxConnections: Math.max(1, Math.floor(num(def.maxConnections, 1, 1))),
     idleTimeout: num(def.idleTimeout, 60, 0),
+    retries: Math.floor(num(def.retries, 2, 0)),
+    retryDelayMs: Math.round(Math.min(60, num(def.retryDelay, 1, 0)) * 1000),
+    keepAlive: num(def.keepAlive, 0, 0),
+    rateLimit,
+    proxy: String(def.proxy ?? '').trim(),
+    allowMsgOverride: flag(def.allowMsgOverride, false),
+    maxTargets: Math.max(1, Math.floor(num(def.maxTargets, 16, 1))),
   };
 }
 

@@ -7,7 +7,7 @@
 import { setMaxListeners } from 'node:events';
 import { inputError, stoppedError } from './node-error';
 import type { Node, NodeAPI, NodeStatus } from './red';
-import type { ClientJob, ServerNode, ServerUser } from './server-node';
+import type { ClientJob, JobOptions, ServerNode, ServerUser } from './server-node';
 
 /** How long a stopping node waits for its jobs before it lets Node-RED go on. */
 const CLOSE_WAIT_MS = 10_000;
@@ -17,8 +17,8 @@ export interface ServerLink {
   readonly server: ServerNode | undefined;
   /** Fires when the node stops; every job of the node listens to it. */
   readonly signal: AbortSignal;
-  /** Run a job on a session of the server (waits in the pool's queue). */
-  run<T>(job: ClientJob<T>): Promise<T>;
+  /** Run a job on a session of the server (waits in the pool's queue), under the node's signal. */
+  run<T>(job: ClientJob<T>, opts?: Omit<JobOptions, 'signal'>): Promise<T>;
   /** The node stops: abort its jobs, leave the server, then `finish` once `settled` resolves (or after CLOSE_WAIT_MS). */
   close(settled: Promise<unknown>, finish: () => void): void;
 }
@@ -35,9 +35,9 @@ export function linkServer(RED: NodeAPI, node: Node, serverId: string | undefine
   return {
     server,
     signal: aborter.signal,
-    run<T>(job: ClientJob<T>): Promise<T> {
+    run<T>(job: ClientJob<T>, opts: Omit<JobOptions, 'signal'> = {}): Promise<T> {
       if (!server) return Promise.reject(inputError('no ftps-server configured: open the node and choose a server'));
-      return server.run(job, { signal: aborter.signal });
+      return server.run(job, { ...opts, signal: aborter.signal });
     },
     close(settled: Promise<unknown>, finish: () => void): void {
       aborter.abort(stoppedError());

@@ -14,72 +14,24 @@
  *   error, a reset) is thrown away. When that happened to a warm session
  *   (one that had served a job before and waited in the pool) and the job
  *   had not committed anything yet, the job runs once more on a new session.
+ * - Retries (retry.ts): a transient failure of a job that is safe to repeat
+ *   is tried again after `retryDelay`, doubling, up to `retries` times; a
+ *   dead warm session (see above) is retried at once and not counted.
+ * - With `keepAlive`, an idle session sends NOOP that often; a failed NOOP
+ *   discards the session quietly (the next job opens a new one).
  * - close() refuses new jobs, fails the queued ones, aborts the running ones
  *   (their AbortSignal fires so transfers stop and clean up), then QUITs and
  *   destroys every session before it resolves.
  */
 
-import { setMaxListeners } from 'node:events';
-import { isConnectionLost } from '../lib';
+import { EventEmitter, setMaxListeners } from 'node:events';
+import { isDeadSession, planRetry, RepeatSafety, withTries } from './retry';
+export { isDeadSession } from './retry';
 
-/** What the pool needs from a client: FtpsClient satisfies it. */
-export interface PoolClient {
-  readonly connected: boolean;
-  /** A reply no command asked for is waiting (an idle 421 without a close): the session is out of step. */
-  readonly hasStrayReply: boolean;
-  /** Remote scratch files a failed upload could not delete (the session was lost): the pool deletes them on a later session. */
-  readonly leftovers: string[];
-  /** DELE, for the leftovers. */
-  delete(path: string): Promise<unknown>;
-  quit(): Promise<void>;
-  close(): void;
-}
+const MAX_FRESH_LOSSES = 3;
 
-export interface JobContext {
-  /** Fires when the caller gives up (its own signal) or the pool closes. Pass it on to transfers. */
-  readonly signal: AbortSignal;
-  /** 1 on the first run, 2 on the retry after a dropped warm session. */
-  readonly attempt: number;
-  /** Say that something irreversible happened (bytes moved, a file changed): a failure after this is never retried. */
-  commit(): void;
-}
-
-export type Job<C, T> = (client: C, ctx: JobContext) => Promise<T>;
-
-export type PoolState = 'idle' | 'connecting' | 'connected' | 'failed' | 'closing' | 'closed';
-
-export interface PoolStatus {
-  state: PoolState;
-  /** Sessions logged in. */
-  sessions: number;
-  /** Sessions being opened. */
-  connecting: number;
-  /** Sessions running a job. */
-  busy: number;
-  /** Jobs waiting for a session. */
-  queued: number;
-  /** Why the last connection attempt failed (state 'failed'). */
-  error?: Error;
-}
-
-export interface SessionPoolOptions<C extends PoolClient> {
-  /** A new, unconnected client. */
-  create(): C;
-  /** Connect and log in a new client; the signal fires when the pool closes. */
-  open(client: C, signal: AbortSignal): Promise<void>;
-  /** Most sessions at once (default 1). */
-  maxConnections?: number;
-  /** Seconds an unused session stays open (default 60); 0 keeps it. */
-  idleTimeout?: number;
-  /** Milliseconds close() waits for running jobs to stop, and then for the QUITs (default 5000 each). */
-  closeGraceMs?: number;
-  /** Milliseconds to wait before opening another session after one failed to open while others work (default 5000). */
-  reconnectDelayMs?: number;
-  /** Called when the state, the number of sessions or the error changes. */
-  onStatus?(status: PoolStatus): void;
-  /** Diagnostics (never contains credentials). */
-  log?(line: string): void;
-}
+export type { PoolClient, JobContext, Job, PoolState, PoolStatus, SessionPoolOptions, RunOptions } from './pool-types';
+import type { PoolClient, JobContext, Job, PoolState, PoolStatus, SessionPoolOptions, RunOptions } from './pool-types';
 
 interface Session<C> {
   readonly id: number;
@@ -89,15 +41,26 @@ interface Session<C> {
   /** Jobs finished on this session; > 0 means warm. */
   used: number;
   idleTimer?: NodeJS.Timeout;
+  keepAliveTimer?: NodeJS.Timeout;
+  /** A keep-alive NOOP is running. */
+  pinging?: boolean;
+  /** The idle timeout ran out during a NOOP: close once it is answered. */
+  idleExpired?: boolean;
 }
 
-interface Pending<C> {
+interface Pending<C> extends RunOptions {
   job: Job<C, unknown>;
   resolve(value: unknown): void;
   reject(err: unknown): void;
-  signal?: AbortSignal;
   onAbort?: () => void;
   attempt: number;
+  repeat: RepeatSafety;
+  /** Backoff retries used. */
+  retried: number;
+  /** The free retry after a dead warm session was used. */
+  staleRetried: boolean;
+  /** Waiting for its backoff to end. */
+  backoff?: NodeJS.Timeout;
 }
 
 /** The error queued and running jobs get when the pool closes. */
@@ -108,23 +71,6 @@ export class PoolClosedError extends Error {
     super(message);
     this.name = 'PoolClosedError';
   }
-}
-
-/**
- * Did this failure come from a session the server dropped? True when the
- * client says it is no longer connected, or the error (or its cause) is of
- * kind 'closed', carries reply code 421, or is a lost connection.
- */
-export function isDeadSession(err: unknown, client: PoolClient): boolean {
-  if (!client.connected || isConnectionLost(err)) return true;
-  let e: unknown = err;
-  for (let depth = 0; e && typeof e === 'object' && depth < 5; depth += 1) {
-    const x = e as { kind?: unknown; code?: unknown; cause?: unknown };
-    if (x.kind === 'closed') return true;
-    if (x.code === 421) return true;
-    e = x.cause;
-  }
-  return false;
 }
 
 function abortReason(signal: AbortSignal): Error {
@@ -154,6 +100,11 @@ function toPositiveInt(n: unknown, dflt: number): number {
 export class SessionPool<C extends PoolClient> {
   readonly maxConnections: number;
   readonly idleTimeoutMs: number;
+  readonly retries: number;
+  readonly retryDelayMs: number;
+  readonly keepAliveMs: number;
+  /** 'keepalive' ({ session, ok, error }) after each NOOP; 'retry' (RetryInfo) before each backoff. */
+  readonly events = new EventEmitter();
   private readonly opts: SessionPoolOptions<C>;
   private readonly sessions: Array<Session<C>> = [];
   private readonly queue: Array<Pending<C>> = [];
@@ -166,10 +117,14 @@ export class SessionPool<C extends PoolClient> {
   private closedP: Promise<void> | null = null;
   private lastError: Error | undefined;
   private holdNewUntil = 0;
+  /** New sessions lost or out of step before their first job, in a row: a server that floods replies after login must not be logged into forever. */
+  private freshLosses = 0;
   private nextId = 1;
   private lastReported = '';
   /** Scratch files lost sessions left on the server, deleted before the next job runs. */
   private readonly orphans: string[] = [];
+  /** Jobs waiting out their backoff. */
+  private readonly backingOff = new Set<Pending<C>>();
 
   constructor(opts: SessionPoolOptions<C>) {
     this.opts = opts;
@@ -177,10 +132,15 @@ export class SessionPool<C extends PoolClient> {
     this.maxConnections = toPositiveInt(opts.maxConnections ?? 1, 1);
     const idle = Number(opts.idleTimeout ?? 60);
     this.idleTimeoutMs = Number.isFinite(idle) && idle > 0 ? idle * 1000 : 0;
+    this.retries = Math.max(0, Math.floor(Number(opts.retries ?? 0)) || 0);
+    const delay = Number(opts.retryDelayMs ?? 1000);
+    this.retryDelayMs = Number.isFinite(delay) && delay > 0 ? delay : 0;
+    const ka = Number(opts.keepAlive ?? 0);
+    this.keepAliveMs = Number.isFinite(ka) && ka > 0 ? ka * 1000 : 0;
   }
 
   /** Run `job` on a session once one is free; resolves or rejects with the job's outcome. */
-  run<T>(job: Job<C, T>, options: { signal?: AbortSignal } = {}): Promise<T> {
+  run<T>(job: Job<C, T>, options: RunOptions = {}): Promise<T> {
     if (this.closing) return Promise.reject(new PoolClosedError());
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(abortReason(signal));
@@ -191,6 +151,10 @@ export class SessionPool<C extends PoolClient> {
         reject,
         signal,
         attempt: 1,
+        repeat: options.repeat ?? 'never',
+        onRetry: options.onRetry,
+        retried: 0,
+        staleRetried: false,
       };
       if (signal) {
         entry.onAbort = (): void => {
@@ -199,6 +163,9 @@ export class SessionPool<C extends PoolClient> {
             this.queue.splice(i, 1);
             reject(abortReason(signal));
             this.report();
+          } else if (this.backingOff.delete(entry)) {
+            clearTimeout(entry.backoff);
+            reject(abortReason(signal));
           }
         };
         signal.addEventListener('abort', entry.onAbort, { once: true });
@@ -242,10 +209,12 @@ export class SessionPool<C extends PoolClient> {
   private async doClose(): Promise<void> {
     const grace = this.opts.closeGraceMs ?? 5000;
     const err = new PoolClosedError();
-    for (const e of this.queue.splice(0)) {
+    for (const e of [...this.queue.splice(0), ...this.backingOff]) {
+      clearTimeout(e.backoff);
       this.detachAbort(e);
       e.reject(err);
     }
+    this.backingOff.clear();
     this.report();
     this.closer.abort(err);
     await settleWithin([...this.inFlight], grace);
@@ -267,7 +236,13 @@ export class SessionPool<C extends PoolClient> {
       if (!s) break;
       if (!s.client.connected || s.client.hasStrayReply) {
         this.log(`session ${s.id} was dropped while idle; discarding it`);
+        const why = s.client.closedReason?.message ?? 'replies out of step';
         this.discard(s, false);
+        if (s.used === 0 && ++this.freshLosses >= MAX_FRESH_LOSSES) {
+          this.freshLosses = 0;
+          const failed = this.queue.shift() as Pending<C>;
+          this.finish(failed, new Error(`the server ended ${MAX_FRESH_LOSSES} new sessions in a row before they could be used (${why}): not logging in again for this message`), undefined);
+        }
         continue;
       }
       const entry = this.queue.shift() as Pending<C>;
@@ -310,10 +285,11 @@ export class SessionPool<C extends PoolClient> {
           const error = err instanceof Error ? err : new Error(String(err));
           this.lastError = error;
           this.log(`session ${s.id} could not be opened: ${error.message}`);
-          if (entry) this.finish(entry, error, undefined);
+          // a job whose session never opened has not run: trying again repeats nothing
+          if (entry) this.fail(entry, error, { neverRan: true });
           if (this.sessions.length === 0) {
-            // nothing else could serve the waiting jobs: they fail with the same cause
-            for (const e of this.queue.splice(0)) this.finish(e, error, undefined);
+            // nothing else could serve the waiting jobs: they fail with the same cause (or wait for a retry)
+            for (const e of this.queue.splice(0)) this.fail(e, error, { neverRan: true });
           } else {
             this.holdNewUntil = Date.now() + (this.opts.reconnectDelayMs ?? 5000);
           }
@@ -347,6 +323,7 @@ export class SessionPool<C extends PoolClient> {
       .then(() => entry.job(s.client, ctx))
       .then(
         (value) => {
+          this.freshLosses = 0;
           s.used += 1;
           this.release(s);
           this.finish(entry, undefined, value);
@@ -360,18 +337,46 @@ export class SessionPool<C extends PoolClient> {
             s.used += 1;
             this.release(s);
           }
-          if (dead && warm && !committed && entry.attempt === 1 && !this.closing && !ctx.signal.aborted) {
-            entry.attempt = 2;
+          if (dead && warm && !committed && !entry.staleRetried && !this.closing && !ctx.signal.aborted) {
+            // the pool's own stale session, not the link: at once, and not counted against `retries`
+            entry.staleRetried = true;
+            entry.attempt += 1;
             this.log('retrying the job once on a new session');
             this.openSession(entry);
             this.pump();
             return;
           }
-          this.finish(entry, err, undefined);
+          this.fail(entry, err, { committed, aborted: ctx.signal.aborted });
           if (dead) this.pump();
         },
       );
     this.track(p);
+  }
+
+  /** A try failed: wait and queue the job again when planRetry allows one more, else fail it saying how many tries were made. */
+  private fail(entry: Pending<C>, err: unknown, how: { neverRan?: boolean; committed?: boolean; aborted?: boolean }): void {
+    const aborted = this.closing || how.aborted || entry.signal?.aborted === true;
+    const info = planRetry(err, { ...how, aborted, repeat: entry.repeat, retried: entry.retried }, this.retries, this.retryDelayMs);
+    if (!info) {
+      this.finish(entry, withTries(err, entry.attempt), undefined);
+      return;
+    }
+    entry.retried += 1;
+    entry.attempt += 1;
+    this.log(`retry ${info.retry}/${info.retries} in ${info.delayMs} ms after: ${(err as Error)?.message ?? String(err)}`);
+    this.tell(() => {
+      entry.onRetry?.(info);
+      this.events.emit('retry', info);
+    });
+    this.backingOff.add(entry);
+    entry.backoff = setTimeout(() => {
+      entry.backoff = undefined;
+      if (!this.backingOff.delete(entry)) return;
+      if (this.closing) return;
+      // ahead of jobs that came later: it was first in line
+      this.queue.unshift(entry);
+      this.pump();
+    }, info.delayMs);
   }
 
   private finish(entry: Pending<C>, err: unknown, value: unknown): void {
@@ -394,6 +399,7 @@ export class SessionPool<C extends PoolClient> {
     if (this.idleTimeoutMs > 0) {
       s.idleTimer = setTimeout(() => {
         s.idleTimer = undefined;
+        if (s.pinging) s.idleExpired = true;
         if (s.busy || this.closing || !this.sessions.includes(s)) return;
         this.log(`session ${s.id} idle for ${this.idleTimeoutMs / 1000} s; closing it`);
         this.discard(s, true);
@@ -401,7 +407,49 @@ export class SessionPool<C extends PoolClient> {
       }, this.idleTimeoutMs);
       s.idleTimer.unref?.();
     }
+    this.scheduleKeepAlive(s);
     this.report();
+  }
+
+  /** NOOP on the idle session every keepAlive; a failed one discards the session without fuss. */
+  private scheduleKeepAlive(s: Session<C>): void {
+    if (this.keepAliveMs === 0 || s.keepAliveTimer) return;
+    s.keepAliveTimer = setTimeout(() => {
+      s.keepAliveTimer = undefined;
+      if (s.busy || this.closing || !this.sessions.includes(s)) return;
+      s.busy = true;
+      s.pinging = true;
+      const done = (error?: Error): void => {
+        s.busy = false;
+        s.pinging = false;
+        this.tell(() => this.events.emit('keepalive', { session: s.id, ok: !error, error }));
+      };
+      const p = Promise.resolve()
+        .then(() => s.client.noop())
+        .then(
+          () => {
+            this.log(`session ${s.id}: keep-alive NOOP`);
+            done();
+            if (this.closing || !this.sessions.includes(s)) return;
+            if (s.idleExpired && this.queue.length === 0) {
+              this.log(`session ${s.id} idle for ${this.idleTimeoutMs / 1000} s; closing it`);
+              this.discard(s, true);
+              this.report();
+            } else if (this.queue.length > 0) this.pump();
+            else this.scheduleKeepAlive(s);
+          },
+          (err: unknown) => {
+            const error = err instanceof Error ? err : new Error(String(err));
+            this.log(`session ${s.id}: keep-alive NOOP failed (${error.message}); closing it`);
+            if (this.sessions.includes(s)) this.discard(s, false);
+            done(error);
+            this.report();
+            if (this.queue.length > 0) this.pump();
+          },
+        );
+      this.track(p);
+    }, this.keepAliveMs);
+    s.keepAliveTimer.unref?.();
   }
 
   private discard(s: Session<C>, polite: boolean): void {
@@ -447,6 +495,9 @@ export class SessionPool<C extends PoolClient> {
   private clearIdle(s: Session<C>): void {
     if (s.idleTimer) clearTimeout(s.idleTimer);
     s.idleTimer = undefined;
+    s.idleExpired = false;
+    if (s.keepAliveTimer) clearTimeout(s.keepAliveTimer);
+    s.keepAliveTimer = undefined;
   }
 
   private track(p: Promise<unknown>): void {
@@ -460,10 +511,14 @@ export class SessionPool<C extends PoolClient> {
     const key = `${st.state}|${st.sessions}|${st.connecting}|${st.error?.message ?? ''}`;
     if (key === this.lastReported) return;
     this.lastReported = key;
+    this.tell(() => this.opts.onStatus?.(st));
+  }
+
+  private tell(listener: () => void): void {
     try {
-      this.opts.onStatus?.(st);
+      listener();
     } catch {
-      /* a status listener must not break the pool */
+      /* a listener must not break the pool */
     }
   }
 

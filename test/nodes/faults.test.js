@@ -32,7 +32,7 @@ const sha = (b) => crypto.createHash('sha256').update(b).digest('hex');
 // Through the proxy, EPSV only, so data connections go to the control host (the proxy);
 // the certificate names localhost, not the proxy's address.
 const flowFor = (s, caFile, nodes, serverExtra = {}) =>
-  baseFlow(s, caFile, nodes, { host: PROXY_HOST, epsv: 'always', timeout: 5, ...serverExtra }, { servername: 'localhost' });
+  baseFlow(s, caFile, nodes, { host: PROXY_HOST, epsv: 'always', timeout: 5, retries: 0, ...serverExtra }, { servername: 'localhost' });
 const call = (id, msg) => baseCall(id, msg, 30000);
 
 /** The Catch node's error for `msg`, asserting that there was one with a message and a numeric code. */

@@ -59,7 +59,7 @@ describe(`soak: ${N} mixed transfers with random faults (seed ${SEED}; SOAK_N, S
     await helper.load(NODES, [
       { id: 'f1', type: 'tab', label: 'soak' },
       { id: 'tls1', type: 'tls-config', name: '', cert: '', key: '', ca: caFile, certname: '', keyname: '', caname: '', servername: 'localhost', verifyservercert: true, alpnprotocol: '' },
-      { id: 's1', type: 'ftps-server', host: '127.0.0.2', port: String(s.port), encryption: 'explicit', tls: 'tls1', epsv: 'always', timeout: 3, maxConnections: 1, idleTimeout: 60 },
+      { id: 's1', type: 'ftps-server', host: '127.0.0.2', port: String(s.port), encryption: 'explicit', tls: 'tls1', epsv: 'always', timeout: 3, maxConnections: 1, idleTimeout: 60, retries: 0 },
       { id: 'x1', z: 'f1', type: 'ftps-xput', server: 's1', wires: [['out']] },
       { id: 'p1', z: 'f1', type: 'ftps-put', server: 's1', wires: [['out']] },
       { id: 'g1', z: 'f1', type: 'ftps-get', server: 's1', wires: [['out']] },

@@ -9,6 +9,9 @@ class FakeClient {
   constructor() {
     this.connected = true;
     this.hasStrayReply = false;
+    this.closedReason = null;
+    /** maxMemory for list(): unbounded unless a test sets it. */
+    this.maxListingBytes = Number.MAX_SAFE_INTEGER;
     this.leftovers = [];
     this.lastReply = null;
     /** FEAT's features; MLST in it turns MLSD on for list(). */
@@ -48,6 +51,10 @@ class FakeClient {
 
   async cwd(dir) {
     throw new FtpError(`CWD ${dir}: 550 not scripted`, { kind: 'reply', code: 550, command: `CWD ${dir}` });
+  }
+
+  async noop() {
+    return { code: 200, message: 'NOOP ok', lines: [] };
   }
 
   async delete(p) {
