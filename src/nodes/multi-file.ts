@@ -18,6 +18,7 @@ import type { MultiOptions } from './multi-options';
 import { splitGlobPath, unsafeName } from './multi-options';
 import { formatBytes, ftpsInfo, withResult } from './result';
 import type { NodeMessage } from './red';
+import { CLAIM_PREFIX } from './watch-claim';
 
 /** One line of msg.payload. */
 export interface FileOutcome {
@@ -32,8 +33,6 @@ export interface FileFailure {
   message: string;
 }
 
-/** The names ftps-watch's `claim` gives files it is working on: never another node's business. */
-export const CLAIM_PREFIX = '.ftps-claim.';
 
 function joinRemote(dir: string, rel: string): string {
   if (dir === '' || dir === '.') return rel;
