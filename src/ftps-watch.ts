@@ -65,6 +65,13 @@ function isUnder(dir: string, p: string): boolean {
   return d !== '' && (p === d || p.startsWith(`${d}/`));
 }
 
+function shuffle<T>(a: T[]): void {
+  for (let i = a.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [a[i], a[j]] = [a[j], a[i]];
+  }
+}
+
 function clock(d: Date): string {
   return d.toTimeString().slice(0, 8);
 }
@@ -303,6 +310,9 @@ export = function (RED: NodeAPI): void {
       if (failures > 0) node.log(`ftps-watch: polling ${dir} works again`);
       failures = 0;
       const due = st.poll(files, Date.now());
+      // instances sharing a directory see the same files due at once: each takes them in its own order,
+      // so they rarely race for one file (a lost race is a refused RNFR, which Pure-FTPd answers ever more slowly)
+      if (claim) shuffle(due);
       for (const ev of due) {
         if (closing) break;
         await handle(ev, dir, send);
