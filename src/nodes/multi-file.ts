@@ -319,9 +319,9 @@ export interface MultiPutArgs {
   xput: ScratchOptions | null;
 }
 
-/** Is this local source a multi-file one (a glob, or a directory)? */
-export async function isMultiSource(local: string, recursive: boolean): Promise<boolean> {
-  if (recursive || splitGlobPath(local).pattern !== '') return true;
+/** Is this local source (already resolved) a multi-file one: a glob, `recursive`, or a directory? */
+export async function isMultiSource(local: string, globOrRecursive: boolean): Promise<boolean> {
+  if (globOrRecursive) return true;
   const st = await statOrNull(local);
   return st !== null && st.isDirectory();
 }

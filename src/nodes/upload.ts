@@ -92,15 +92,15 @@ export function uploadHandler(def: UploadDef, xput: boolean): (msg: NodeMessage,
     if (fromFile) {
       const name = await readPath(io, msg, localField, 'local file name', true);
       // Kermit's MPUT: a glob or a folder as the source, the remote path is then a directory
-      if (await isMultiSource(name, multi.recursive)) {
+      const split = splitGlobPath(name);
+      const checked = await io.localPath(split.pattern === '' ? name : split.dir === '' ? '.' : split.dir);
+      if (await isMultiSource(checked, split.pattern !== '' || multi.recursive)) {
         if (mode !== 'overwrite' || resume) throw inputError(`a multi-file ${label} (a glob or folder in localFilename, or "recursive" on) uploads with mode "overwrite" and no resume; use skip ("same" or "older") for update-only uploads`);
-        const split = splitGlobPath(name);
-        const checked = await io.localPath(split.dir === '' ? '.' : split.dir);
         const local = split.pattern === '' ? checked : `${checked.replace(/\/+$/, '')}/${split.pattern}`;
         const remoteDir = await readPath(io, msg, pathField, 'remote directory', true);
         return multiPut(msg, io, { local, remote: remoteDir, opts: multi, type, preserveTimestamp, xput: xput ? scratch : null });
       }
-      source = await io.localPath(name);
+      source = checked;
     } else source = payloadBytes(msg.payload);
     const remote = await readPath(io, msg, pathField, 'remote path', mode !== 'unique');
 

@@ -150,6 +150,18 @@ for (const kind of h.KINDS) {
       assert.deepStrictEqual(tree(local), ['ok.txt']);
     });
 
+    it('ftps-put: a folder named relative to the server\'s localRoot is a multi-file source', async () => {
+      const root = tmpDir();
+      fs.mkdirSync(path.join(root, 'outbox'));
+      fs.writeFileSync(path.join(root, 'outbox', 'r.txt'), 'rooted');
+      await fx.load([{ id: 'p', type: 'ftps-put', source: 'file' }], { localRoot: root });
+      const m = await call('p', { filename: '/rooted', localFilename: 'outbox' });
+      assert.deepStrictEqual(byPath(m.payload), ['transferred /rooted/r.txt']);
+      assert.strictEqual(fs.readFileSync(file('rooted/r.txt'), 'utf8'), 'rooted');
+      const e = await caughtError(call('p', { filename: '/rooted', localFilename: '../*.txt' }));
+      assert.match(e.message, /localRoot/);
+    });
+
     for (const type of ['ftps-put', 'ftps-xput']) {
       it(`${type}: a glob, then recursive with concurrency 2 into a remote folder made as needed; skip "same"; deleteExtraneous`, async () => {
         const local = tmpDir();
