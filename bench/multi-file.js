@@ -47,8 +47,11 @@ async function timedGet(s, caFile, creds, concurrency) {
     // a warm-up message logs the sessions in, so the clock measures transfers, not logins
     await call({ filename: '/tree/d0/f00*.txt', localFilename: fs.mkdtempSync(path.join(os.tmpdir(), 'ftps-bench-warm-')) });
     const t0 = process.hrtime.bigint();
+    const cpu0 = process.cpuUsage();
     const m = await call({ filename: '/tree', localFilename: local });
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    const cpu = process.cpuUsage(cpu0);
+    console.log(`  node process CPU: ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms of ${ms.toFixed(0)} ms wall, load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`);
     if (m.ftps.files !== FILES && m.ftps.files !== FILES - 10) throw new Error(`got ${m.ftps.files} files, not ${FILES}`);
     return { ms, local };
   } finally {
