@@ -1,5 +1,5 @@
 'use strict';
-// The demo flow, on a tab of its own: inject -> put hello.txt -> list / ->
+// The demo flow, on a tab of its own: inject -> put hello.txt -> list /*.txt ->
 // get hello.txt back -> debug sidebar. Its ftps-server trusts exactly the
 // embedded server's self-signed certificate through a core tls-config node.
 
@@ -54,7 +54,8 @@ function demoFlow(ftp) {
       mkdirs: false, transferType: 'binary', preserveTimestamp: '', x: 300, y: 100, wires: [[IDS.list]],
     },
     {
-      id: IDS.list, type: 'ftps-list', z: TAB, name: 'list /', server: IDS.server, path: '/', pathType: 'str', pattern: '',
+      // the root also holds the examples' folders (seeded by demo/ftp-server.js): the pattern keeps the listing to the text files
+      id: IDS.list, type: 'ftps-list', z: TAB, name: 'list /*.txt', server: IDS.server, path: '/', pathType: 'str', pattern: '*.txt',
       method: 'auto', recursive: false, output: 'array', x: 450, y: 100, wires: [[IDS.get, IDS.listing]],
     },
     {

@@ -105,6 +105,30 @@ async function makeCertificate() {
 }
 
 /**
+ * The files and folders the package's examples (examples/*.json) work on,
+ * so that each example runs against the demo server as imported. Only what
+ * is missing is made: the user's changes stay.
+ */
+function seedExampleFiles(root) {
+  const files = {
+    'pub/readme.txt': 'A text file for the download and modification-time examples.\n',
+    'pub/sample.bin': Buffer.alloc(256 * 1024, 0x5a),
+    'upload/hello.txt': 'Hello from the demo server\n',
+    'data/sensor-01.csv': 'timestamp,temperature_c\n2024-01-01T00:00:00Z,21.5\n',
+    'data/2024/sensor-02.csv': 'timestamp,temperature_c\n2024-01-02T00:00:00Z,22.0\n',
+    'inbox/example.csv': 'id,value\n1,42\n',
+    'logs/device.log': '2024-01-01T00:00:00Z boot\n',
+    'logs/2024/device.log': '2024-01-02T00:00:00Z reboot\n',
+  };
+  for (const d of ['upload', 'outbox', 'inbox/done', 'processed', 'sensors']) fs.mkdirSync(path.join(root, d), { recursive: true });
+  for (const [name, content] of Object.entries(files)) {
+    const file = path.join(root, name);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    if (!fs.existsSync(file)) fs.writeFileSync(file, content);
+  }
+}
+
+/**
  * Start the server. `dir` is where the certificate (cert.pem, key.pem) and
  * the account's files (files/) live; `password` is the demo account's;
  * `port` 0 or absent picks a free one.
@@ -120,6 +144,7 @@ async function startDemoFtpServer({ dir, password, port }) {
   fs.writeFileSync(certFile, cert);
   const root = path.join(dir, 'files');
   fs.mkdirSync(root, { recursive: true });
+  seedExampleFiles(root);
   const silent = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, fatal() {}, child() { return silent; } };
   const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGQUIT'];
   const before = new Map(SIGNALS.map((sig) => [sig, process.listeners(sig)]));
@@ -158,4 +183,4 @@ async function startDemoFtpServer({ dir, password, port }) {
   };
 }
 
-module.exports = { startDemoFtpServer, DEMO_USER };
+module.exports = { startDemoFtpServer, seedExampleFiles, DEMO_USER };

@@ -33,21 +33,14 @@ export = function (RED: NodeAPI): void {
     const node = this;
     const pathField = typedField(def, 'path', 'filename', 'msg');
     const localField = typedField(def, 'localFilename', 'localFilename', 'msg');
-    const output = choice<Output>(def.output, ['buffer', 'utf8', 'file', 'chunks'], 'buffer');
-    const nodeType = choice<TransferType>(def.transferType, ['binary', 'ascii'], 'binary');
+    const output = choice<Output>(def, 'output', ['buffer', 'utf8', 'file', 'chunks'], 'buffer');
+    const nodeType = choice<TransferType>(def, 'transferType', ['binary', 'ascii'], 'binary');
     const resume = flag(def.resume, false);
     const preserveTimestamp = optionalFlag(def.preserveTimestamp);
     const chunkSize = Math.max(1024, Math.floor(Number(def.chunkSize) || 65536));
-    let multi: MultiOptions | undefined;
-    let configError: Error | undefined;
-    try {
-      multi = readMultiOptions(def);
-    } catch (e) {
-      configError = e as Error;
-    }
+    const multi: MultiOptions = readMultiOptions(def);
 
     setupAction(RED, node, def, async (msg, io) => {
-      if (configError || !multi) throw configError ?? inputError('bad options');
       const remote = await readPath(io, msg, pathField, 'remote path', true);
       const type = transferTypeOf(msg, nodeType);
 

@@ -25,9 +25,9 @@ export = function (RED: NodeAPI): void {
     const node = this;
     const pathField = typedField(def, 'path', 'filename', 'msg');
     const pattern = String(def.pattern ?? '').trim();
-    const method = choice(def.method, LIST_METHODS, 'auto');
+    const method = choice(def, 'method', LIST_METHODS, 'auto');
     const recursive = flag(def.recursive, false);
-    const split = def.output === 'split';
+    const split = choice(def, 'output', ['array', 'split'], 'array') === 'split';
     const dot = flag(def.dot, false);
 
     setupAction(RED, node, def, async (msg, io) => {

@@ -31,7 +31,7 @@ export = function (RED: NodeAPI): void {
     const node = this;
     const pathField = typedField(def, 'path', 'filename', 'msg');
     const timeField = typedField(def, 'time', 'payload', 'msg');
-    const action = choice(def.action, ['get', 'set'] as const, 'get');
+    const action = choice(def, 'action', ['get', 'set'] as const, 'get');
 
     setupAction(RED, node, def, async (msg, io) => {
       const remote = await readPath(io, msg, pathField, 'remote path', true);

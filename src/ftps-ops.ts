@@ -1,5 +1,6 @@
 /** ftps-ops: delete, rename, mkdir, rmdir, size, exists. */
 import { ActionDef, setupAction } from './nodes/action';
+import { inputError } from './nodes/node-error';
 import { choice, flag } from './nodes/options';
 import { ftpsInfo, lastReply, withResult } from './nodes/result';
 import { readPath, typedField } from './nodes/typed-input';
@@ -15,14 +16,14 @@ interface OpsDef extends ActionDef {
   recursive?: boolean | string;
 }
 
-const OPERATIONS = ['delete', 'rename', 'mkdir', 'rmdir', 'size', 'exists'] as const;
+const OPERATIONS = ['delete', 'rename', 'mkdir', 'rmdir', 'size', 'exists', 'stat'] as const;
 
 export = function (RED: NodeAPI): void {
   function FtpsOps(this: Node, def: OpsDef): void {
     RED.nodes.createNode(this, def);
     const pathField = typedField(def, 'path', 'filename', 'msg');
     const toField = typedField(def, 'to', 'newFilename', 'msg');
-    const operation = choice(def.operation, OPERATIONS, 'delete');
+    const operation = choice(def, 'operation', OPERATIONS, 'delete');
     const recursive = flag(def.recursive, false);
 
     setupAction(RED, this, def, async (msg, io) => {
@@ -62,7 +63,10 @@ export = function (RED: NodeAPI): void {
           });
           return { out: withResult(msg, { payload: size, ftps: ftpsInfo(reply) }), summary: `${size} bytes` };
         }
-        default: {
+        case 'stat':
+          // in the contract, not built yet: an error, never another operation
+          throw inputError('operation "stat" is not available in this version of ftps-ops; nothing was sent');
+        case 'exists': {
           const { found, reply } = await io.run(async (client) => {
             const f = await exists(client, remote);
             return { found: f, reply: lastReply(client, f ? 213 : 550, f ? 'exists' : `${remote}: not found`) };

@@ -9,6 +9,7 @@ import type { ClientJob, ServerNode, ServerUser } from './nodes/server-node';
 import type { NodeAPI, NodeStatus, TlsConfigNode } from './nodes/red';
 import { ServerDef, serverSettings, tlsFromConfigNode } from './nodes/server-config';
 import { PoolStatus, SessionPool } from './nodes/session-pool';
+import { registerTestEndpoint } from './nodes/test-connection';
 
 interface ServerNodeImpl extends ServerNode {
   pool: SessionPool<FtpsClient> | null;
@@ -132,4 +133,6 @@ export = function (RED: NodeAPI): void {
       password: { type: 'password' },
     },
   });
+  // "Test connection" in the dialog
+  registerTestEndpoint(RED);
 };

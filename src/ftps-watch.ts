@@ -7,17 +7,16 @@
  */
 import * as path from 'node:path';
 import { promises as fsp } from 'node:fs';
-import { assertSafeArgument, exists, globMatches, isConnectionLost, isFtpError, LIST_METHODS, mkdirp, remoteDirname } from './lib';
+import { assertSafeArgument, exists, globMatches, isConnectionLost, isFtpError, LIST_METHODS, mkdirp, remoteDirname, staysBelow } from './lib';
 import type { FtpsClient } from './lib';
 import type { ActionDef } from './nodes/action';
 import { FtpsNodeError, inputError, toNodeError } from './nodes/node-error';
-import { choice, flag } from './nodes/options';
+import { choice, count, flag, optionProblem } from './nodes/options';
 import { linkServer } from './nodes/server-link';
 import { planSelection, MsgEntry, relativeTo, selectEntries, toMsgEntry } from './nodes/listing';
 import type { Node, NodeAPI, NodeDone, NodeMessage, NodeSend } from './nodes/red';
 import { backoffMs, EVENT_SETS, restoreState, WatchEvent, WatchState } from './nodes/watch-state';
 import { claimInstance, claimPathFor, ClaimTracker, isClaimName, parseClaim } from './nodes/watch-claim';
-import { strictCount } from './nodes/multi-options';
 
 interface WatchDef extends ActionDef {
   path?: string;
@@ -92,15 +91,15 @@ export = function (RED: NodeAPI): void {
     const recursive = flag(def.recursive, false);
     const intervalS = Number(def.interval);
     const intervalMs = Number.isFinite(intervalS) && intervalS > 0 ? intervalS * 1000 : 60_000;
-    const events = EVENT_SETS[choice(def.events, ['add', 'add,change', 'add,change,unlink'], 'add,change')];
+    const events = EVENT_SETS[choice(def, 'events', ['add', 'add,change', 'add,change,unlink'], 'add,change')];
     const download = flag(def.download, false);
-    const afterEmit = choice(def.afterEmit, ['keep', 'delete', 'move'], 'keep');
+    const afterEmit = choice(def, 'afterEmit', ['keep', 'delete', 'move'], 'keep');
     const moveToRaw = String(def.moveTo ?? '').trim();
     const minAgeS = Number(def.minAge);
     const minAgeMs = Number.isFinite(minAgeS) && minAgeS > 0 ? minAgeS * 1000 : 0;
     const localFolder = String(def.localFolder ?? '').trim();
     const store = String(def.store ?? '').trim() || undefined;
-    const method = choice(def.method, LIST_METHODS.filter((m) => m !== 'nlst'), 'auto');
+    const method = choice(def, 'method', LIST_METHODS.filter((m) => m !== 'nlst'), 'auto');
     const emitExisting = flag(def.emitExisting, false);
     const dot = flag(def.dot, false);
     const claim = flag(def.claim, false);
@@ -117,16 +116,15 @@ export = function (RED: NodeAPI): void {
     const scopeOf = (dir: string): string => JSON.stringify(dot ? [dir, pattern, recursive, true] : [dir, pattern, recursive]);
     const moveTo = (): string => resolveUnder(watched, moveToRaw);
 
-    let configError: string | undefined;
-    let claims = new ClaimTracker(600_000);
+    const claims = new ClaimTracker(count(def, 'claimTimeout', 600, 0) * 1000);
+    let configError: string | undefined = optionProblem(def);
     try {
       assertSafeArgument(watched, 'path');
       if (moveToRaw) assertSafeArgument(moveToRaw, 'moveTo');
-      if (afterEmit === 'move' && !moveToRaw) configError = 'afterEmit is "move" but no moveTo directory is set';
-      if (claim && afterEmit === 'keep') configError = 'claim needs afterEmit "delete" or "move": a claimed file left in place would stay claimed';
-      claims = new ClaimTracker(strictCount(def.claimTimeout, 600, 0, 'claimTimeout') * 1000);
+      if (afterEmit === 'move' && !moveToRaw) configError ??= 'afterEmit is "move" but no moveTo directory is set';
+      if (claim && afterEmit === 'keep') configError ??= 'claim needs afterEmit "delete" or "move": a claimed file left in place would stay claimed';
     } catch (e) {
-      configError = (e as Error).message;
+      configError ??= (e as Error).message;
     }
 
     // the watch shows its own polls; only a failed connection is worth showing in between
@@ -234,6 +232,7 @@ export = function (RED: NodeAPI): void {
           src = mine;
         }
         if (ev.event !== 'unlink') {
+          if (afterEmit !== 'keep' && !staysBelow(dir, ev.path)) throw inputError(`refusing to ${afterEmit} ${ev.path}: the server listed it outside ${dir}`);
           const rel = relativeTo(dir, ev.path).replace(/^\/+/, '');
           if (localFolder) {
             step = 'download';

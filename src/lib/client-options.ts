@@ -44,6 +44,12 @@ export interface FtpsClientOptions {
   disable?: Array<Switchable | 'MLSD'>;
   debug?: DebugLevel;
   logger?: LogSink;
+  /** MiB one download into memory or one listing may hold (default 256): beyond it the operation fails. */
+  maxMemory?: number;
+  /** Bytes/s a transfer must average over lowSpeedTime (curl's --speed-limit; default 1, 0 = off). */
+  lowSpeedLimit?: number;
+  /** Seconds the low-speed average is taken over (default 60). */
+  lowSpeedTime?: number;
 }
 
 export interface Progress {

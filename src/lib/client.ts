@@ -10,13 +10,16 @@ import type * as net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { Capabilities } from './capabilities';
 import type { DownloadTarget, Encryption, FtpsClientOptions, ScratchOptions, TransferOptions, TransferResult, UploadSource } from './client-options';
-import { mdtm, parseQuotedPath, quot, rename, setModified, size } from './commands';
+import { mdtm, quot, rename, setModified, size } from './commands';
 import { ControlConnection } from './control';
 import { DataChannel } from './data-channel';
 import { FtpError } from './errors';
+import { memoryLimitBytes } from './limits';
 import type { Switchable } from './feature-switches';
+import type { TlsConnectionInfo } from './peer-check';
 import type { Reply } from './reply';
 import { SecureChannel } from './secure-channel';
+import { parseQuotedPath } from './server-text';
 import { replyError, Session } from './session';
 import { connectTcp } from './sockets';
 import { formatFtpTime, toDate } from './timefmt';
@@ -39,7 +42,7 @@ export type {
   UploadSource,
 } from './client-options';
 export { replyError } from './session';
-export { parseQuotedPath } from './commands';
+export { parseQuotedPath } from './server-text';
 export { scratchPath } from './scratch';
 
 /**
@@ -101,6 +104,16 @@ export class FtpsClient {
     return this.s.control !== null && !this.s.control.idle;
   }
 
+  /** Why the control connection ended (a protocol error, a timeout, the server's 421), null while it is up or never opened. */
+  get closedReason(): FtpError | null {
+    return this.s.control?.closedReason ?? null;
+  }
+
+  /** maxMemory in bytes: what one listing (or walk) may cost, read by tree.ts. */
+  get maxListingBytes(): number {
+    return memoryLimitBytes(this.options.maxMemory);
+  }
+
   /** true while the control connection is up. */
   get connected(): boolean {
     return this.s.connected;
@@ -118,6 +131,11 @@ export class FtpsClient {
   /** True after CCC: commands travel unencrypted. */
   get commandChannelCleared(): boolean {
     return this.secure.cleared;
+  }
+
+  /** The control connection's TLS version, cipher and server certificate (for "Test connection"); null when clear. */
+  get controlTlsInfo(): TlsConnectionInfo | null {
+    return this.secure.controlInfo();
   }
 
   // ---------------------------------------------------------------- session
@@ -178,6 +196,7 @@ export class FtpsClient {
       if (welcome.code !== 220) throw replyError(welcome, '(connect)');
       this.welcome = welcome;
       if (mode === 'explicit') {
+        control.mark();
         const auth = await control.request('AUTH TLS');
         if (auth.code !== 234) {
           throw new FtpError(`the server refused AUTH TLS: ${auth.code} ${auth.message} (choose "clear" encryption only if you accept an unencrypted session)`, {
@@ -187,6 +206,7 @@ export class FtpsClient {
             command: 'AUTH TLS',
           });
         }
+        if (control.receivedMore) throw new FtpError('the server sent more after its 234 reply to AUTH TLS, before the TLS handshake: refused as a protocol error (plaintext injection)', { kind: 'protocol', code: 0, command: 'AUTH TLS' });
         const plain = control.release();
         control.replaceStream(await this.secure.secureControl(plain as net.Socket));
       }
@@ -200,6 +220,7 @@ export class FtpsClient {
   private async doLogin(user: string, password: string): Promise<Reply> {
     assertSafeArgument(user, 'user');
     assertSafeArgument(password, 'password');
+    if (password && !this.s.log.secrets.includes(password)) this.s.log.secrets.push(password);
     const c = this.s.requireControl();
     let r = await c.request(`USER ${user}`);
     if (r.code === 331 || r.code === 332) {

@@ -15,12 +15,6 @@ import { assertPath } from './validate';
 const DATA_COMMANDS = new Set(['LIST', 'NLST', 'MLSD', 'RETR', 'STOR', 'STOU', 'APPE', 'PASV', 'EPSV', 'PORT', 'EPRT', 'LPSV', 'LPRT', 'REST', 'PRET']);
 const SESSION_COMMANDS = new Set(['AUTH', 'PBSZ', 'PROT', 'CCC', 'REIN', 'USER', 'PASS', 'QUIT']);
 
-/** "257 "/a ""quoted"" dir" created" → /a "quoted" dir */
-export function parseQuotedPath(message: string): string | null {
-  const m = /"((?:[^"]|"")*)"/.exec(message);
-  return m ? m[1].replace(/""/g, '"') : null;
-}
-
 /** SIZE in bytes (asked in binary type, where the answer is the stored size). */
 export async function size(s: Session, caps: Capabilities, remote: string): Promise<number> {
   assertPath(remote, 'remote path');

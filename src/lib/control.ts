@@ -2,6 +2,7 @@ import type { Duplex } from 'node:stream';
 import { FtpError, maskCommand } from './errors';
 import { DebugLog } from './log';
 import { Reply, ReplyParser } from './reply';
+import { MAX_PRELIMINARY_REPLIES, MAX_QUEUED_REPLIES } from './limits';
 import { assertSafeArgument } from './validate';
 import { tlsError } from './tls-settings';
 import { fmtSeconds, ioTimeout } from './io-timer';
@@ -26,6 +27,12 @@ export class ControlConnection {
   private waiters: Waiter[] = [];
   private failure: FtpError | null = null;
   private lastCommand = '';
+  /** Final replies still owed by the server: one per command sent, one for the greeting. */
+  private owed = 1;
+  /** Preliminary (1xx) replies since the last final one. */
+  private preliminaries = 0;
+  /** Replies that arrived when none was owed, over the session's life. */
+  private strays = 0;
   private readonly onData = (chunk: Buffer): void => {
     try {
       this.parser.feed(chunk);
@@ -76,12 +83,29 @@ export class ControlConnection {
     return this.queue.length === 0 && !this.parser.midReply;
   }
 
+  private strayMark = 0;
+
+  /** Remember the stream's position: receivedMore says later whether anything came after it. */
+  mark(): void {
+    this.strayMark = this.strays;
+  }
+
+  /**
+   * Anything received since mark() beyond the replies read (queued, half
+   * received, discarded as unasked): after AUTH TLS's 234 that is plaintext
+   * injected ahead of the handshake (CVE-2011-0411 and kin).
+   */
+  get receivedMore(): boolean {
+    return this.strays !== this.strayMark || this.queue.length > 0 || this.parser.midReply || this.parser.holdsStrayLines;
+  }
+
   /** Send one command line. Throws before sending if the line is unsafe or the connection is gone. */
   send(line: string): void {
     assertSafeArgument(line, 'command');
     if (this.failure) throw this.failure;
     this.lastCommand = maskCommand(line);
     this.log.command(line);
+    this.owed += 1;
     this.socket.write(line + '\r\n');
   }
 
@@ -101,6 +125,14 @@ export class ControlConnection {
       }
       this.waiters.push(waiter);
     });
+  }
+
+  /** The next final (2xx-5xx) reply: preliminary ones are skipped (deliver() bounds how many). */
+  async readFinal(what?: string, timeoutMs = this.timeoutMs): Promise<Reply> {
+    for (;;) {
+      const r = await this.read(what, timeoutMs);
+      if (r.code >= 200) return r;
+    }
   }
 
   /** Send a command and read its reply, skipping nothing: 1xx replies are returned too. */
@@ -156,7 +188,30 @@ export class ControlConnection {
 
   private deliver(reply: Reply): void {
     this.log.reply(reply.lines);
-    if (reply.code >= 200) this.lastFinal = reply;
+    if (this.owed === 0 && reply.code !== 421) {
+      // nobody asked: taken as the answer to the next command it would put every later reply one step out
+      this.strays += 1;
+      this.log.info(`discarded a reply no command asked for: ${reply.code}`);
+      if (this.strays > MAX_QUEUED_REPLIES) {
+        this.fail(new FtpError(`the server sent more than ${MAX_QUEUED_REPLIES} replies no command asked for: the session is out of step and is closed`, { kind: 'protocol', command: this.lastCommand }));
+      }
+      return;
+    }
+    if (reply.code < 200) {
+      this.preliminaries += 1;
+      if (this.preliminaries > MAX_PRELIMINARY_REPLIES) {
+        this.fail(new FtpError(`${this.lastCommand || '(idle)'}: the server sent more than ${MAX_PRELIMINARY_REPLIES} preliminary (1xx) replies without a final one: the session is out of step and is closed`, { kind: 'protocol', command: this.lastCommand }));
+        return;
+      }
+    } else {
+      this.preliminaries = 0;
+      this.owed = Math.max(0, this.owed - 1);
+      this.lastFinal = reply;
+    }
+    if (this.waiters.length === 0 && this.queue.length >= MAX_QUEUED_REPLIES) {
+      this.fail(new FtpError(`more than ${MAX_QUEUED_REPLIES} replies queued unread: the session is out of step and is closed`, { kind: 'protocol', command: this.lastCommand }));
+      return;
+    }
     const w = this.waiters.shift();
     if (w) {
       if (w.timer) clearTimeout(w.timer);

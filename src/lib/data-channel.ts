@@ -13,9 +13,11 @@ import { FtpError, isFtpError } from './errors';
 import type { ReadTarget } from './file-batches';
 import { sendFile } from './file-source';
 import { afterPendingIo, fmtSeconds } from './io-timer';
-import { choosePassiveHost, parseEpsv, parsePasv } from './passive';
+import { watchLowSpeed } from './low-speed';
+import { assertDataPort, choosePassiveHost, parseEpsv, parsePasv } from './passive';
 import type { Reply } from './reply';
 import type { SecureChannel } from './secure-channel';
+import { parseSizeHint } from './server-text';
 import { noop, replyError, Session } from './session';
 import { connectReading, connectTcp, handshakeCanWait, ReadingConnection, ReadInto } from './sockets';
 
@@ -84,6 +86,7 @@ export class DataChannel {
       const r = await c.request('EPSV');
       if (r.code === 229) {
         const port = parseEpsv(r);
+        assertDataPort(port, this.s.options.pasvHost, 'EPSV', r);
         this.s.log.detail(`data connection to ${this.s.peer}:${port} (EPSV)`);
         try {
           return await dial(this.s.peer, port);
@@ -103,6 +106,7 @@ export class DataChannel {
     if (this.s.options.pret && tryEpsv) await this.s.expect(`PRET ${command}`, 2);
     const r = await this.s.expect('PASV', [227]);
     const announced = parsePasv(r);
+    assertDataPort(announced.port, this.s.options.pasvHost, 'PASV', r);
     const choice = choosePassiveHost(announced.host, this.s.peer, this.s.peer, this.s.options.pasvHost, this.s.options.allowForeignDataHost === true);
     if (choice.note) this.s.log.info(choice.note);
     this.s.log.detail(`data connection to ${choice.host}:${announced.port} (PASV)`);
@@ -129,8 +133,14 @@ export class DataChannel {
     return {
       buffer: this.readBuf,
       callback: (n, buf) => {
-        count(n);
-        if (target.take(buf, n)) return true;
+        try {
+          count(n);
+          if (target.take(buf, n)) return true;
+        } catch (e) {
+          // nothing may throw out of onread: it would be an uncaught exception
+          socket().destroy(e as Error);
+          return false;
+        }
         if (!waiting) {
           waiting = true;
           target.drained().then(() => {
@@ -191,7 +201,12 @@ export class DataChannel {
     let total: number | null = spec.total;
     const count = (n: number): void => {
       bytes += n;
-      spec.onProgress?.({ bytes, total });
+      try {
+        spec.onProgress?.({ bytes, total });
+      } catch (e) {
+        // called from socket callbacks: a throwing progress callback fails the transfer, never the process
+        queueMicrotask(() => stream.destroy(e as Error));
+      }
     };
     const target = this.directTarget(spec);
     const held: { secure?: ReadingConnection['secure'] } = {};
@@ -212,12 +227,15 @@ export class DataChannel {
       raw.destroy();
       throw replyError(first, spec.command);
     }
-    const finalP: Promise<Reply> = first.code >= 200 ? Promise.resolve(first) : c.read('the reply at the end of the transfer', 0);
+    const finalP: Promise<Reply> = first.code >= 200 ? Promise.resolve(first) : c.readFinal('the reply at the end of the transfer', 0);
     finalP.catch(noop);
-    // A failure reply while data is still flowing ends the stream at once.
-    finalP.then((r) => {
-      if (r.code >= 400) stream.destroy(replyError(r, spec.command));
-    }, noop);
+    // A failure reply while data is still flowing ends the stream at once; so does a control connection that failed (out of step, closed).
+    finalP.then(
+      (r) => {
+        if (r.code >= 400) stream.destroy(replyError(r, spec.command));
+      },
+      (e: Error) => stream.destroy(e),
+    );
 
     total = spec.total ?? parseSizeHint(first.message);
     if (target && total !== null && spec.restAt === 0) target.expect?.(total);
@@ -228,6 +246,7 @@ export class DataChannel {
     };
     if (spec.signal?.aborted) onAbort();
     spec.signal?.addEventListener('abort', onAbort, { once: true });
+    const slow = watchLowSpeed(this.s.options.lowSpeedLimit ?? 1, this.s.options.lowSpeedTime ?? 60, () => bytes, (e) => stream.destroy(e), spec.command);
     try {
       if (this.protect) {
         stream = await this.secure.secureData(raw, held.secure);
@@ -267,13 +286,16 @@ export class DataChannel {
         await pipeline([stream, ...steps, sink]);
       }
     } catch (err) {
+      slow.stop();
       spec.signal?.removeEventListener('abort', onAbort);
       if (target) await target.abandon();
       throw await this.afterDataFailure(err, finalP, spec.command, stream, raw, aborted);
     }
+    slow.stop();
     spec.signal?.removeEventListener('abort', onAbort);
     const final = await this.s.within(finalP, this.s.timeoutMs, `the reply at the end of ${spec.command}`);
-    if (final.code >= 300) throw replyError(final, spec.command);
+    // only a 2xx says the server has the whole file
+    if (final.code < 200 || final.code >= 300) throw replyError(final, spec.command);
     // Node accepts a TCP FIN without TLS close_notify as a clean end, so a cut
     // connection can look complete; the size the server announced says otherwise.
     // After REST some servers announce the whole file, others what is left: offset
@@ -324,15 +346,10 @@ export class DataChannel {
       return new FtpError(`${command}: local file error: ${e.message}`, { kind: 'local', command, cause: e });
     }
     if (reply && reply.code >= 400) {
-      if (!(isFtpError(err) && err.kind === 'local')) return replyError(reply, command);
+      // our own local failure or timeout (idle, low speed) explains it; the server's 426 only reports our closing
+      if (!(isFtpError(err) && (err.kind === 'local' || err.kind === 'timeout'))) return replyError(reply, command);
     }
     if (isFtpError(err)) return err;
     return new FtpError(`${command}: data connection failed: ${e?.message ?? String(err)}`, { kind: 'data', code: reply?.code ?? 0, serverMessage: reply?.message ?? '', command, cause: err });
   }
-}
-
-/** "150 Opening BINARY mode data connection for x (1234 bytes)." */
-function parseSizeHint(message: string): number | null {
-  const m = /\((\d+) bytes\)/i.exec(message);
-  return m ? Number(m[1]) : null;
 }

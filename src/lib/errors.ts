@@ -52,6 +52,52 @@ export function maskCommand(line: string): string {
   return line.replace(/^(\s*(?:PASS|ACCT)\s+).*$/is, '$1****');
 }
 
+/**
+ * `text` with every occurrence of each secret shown as ****; plain string
+ * search, linear in the text. A secret of fewer than 4 characters is masked
+ * only where it stands alone (not inside a word), or a password "p" would
+ * turn every p of a message into ****.
+ */
+export function maskSecrets(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const sec of secrets) {
+    if (sec === '' || !out.includes(sec)) continue;
+    if (sec.length >= 4) {
+      out = out.split(sec).join('****');
+      continue;
+    }
+    let res = '';
+    let from = 0;
+    for (let i = out.indexOf(sec); i >= 0; i = out.indexOf(sec, i + sec.length)) {
+      if (isWordChar(out.charCodeAt(i - 1)) || isWordChar(out.charCodeAt(i + sec.length))) continue;
+      res += out.slice(from, i) + '****';
+      from = i + sec.length;
+    }
+    out = res + out.slice(from);
+  }
+  return out;
+}
+
+function isWordChar(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f;
+}
+
+/**
+ * A server may echo the password in a reply ("530 bad password 'x'"): an
+ * error on its way out has it masked in its message, server text and
+ * command, and so in msg.error, statuses and logs built from it.
+ */
+export function maskErrorSecrets(e: unknown, secrets: readonly string[]): unknown {
+  if (secrets.length === 0 || !(e instanceof Error)) return e;
+  e.message = maskSecrets(e.message, secrets);
+  if (e instanceof FtpError) {
+    const w = e as unknown as { serverMessage: string; command: string };
+    w.serverMessage = maskSecrets(e.serverMessage, secrets);
+    w.command = maskSecrets(e.command, secrets);
+  }
+  return e;
+}
+
 /** A permanent negative reply (5xx): "no such file", "not a directory", "exists" ... */
 export function isRefusal(e: unknown): boolean {
   return isFtpError(e) && e.kind === 'reply' && e.code >= 500 && e.code < 600;

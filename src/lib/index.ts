@@ -1,7 +1,7 @@
 /** The FTPS client, usable without Node-RED. */
 export { FtpsClient } from './client';
 export { replyError } from './session';
-export { parseQuotedPath } from './commands';
+export { parseQuotedPath } from './server-text';
 export { scratchPath } from './scratch';
 export type {
   FtpsClientOptions,
@@ -34,8 +34,11 @@ export type { ListOptions, ListMethod, ListVerb, ListPlan, TreeEntry, ListingCli
 export { downloadTree, uploadTree, removeTree, localPathFor } from './tree-transfer';
 export type { TreeClient, TreeProgress, TreeTransferOptions, TreeTransferResult } from './tree-transfer';
 export { isDir, exists, mkdirp, remoteDirname, ancestors } from './remote-fs';
+export { isPlainName, staysBelow } from './safe-names';
 export type { CwdClient, DirClient } from './remote-fs';
 export { FeatureSwitches, SWITCHABLE, switchName, mlstOptsFacts, resumeNeedsSize } from './feature-switches';
 export type { Switchable } from './feature-switches';
 export { anyGlobMatches, asList, globMatches, isWild, splitWild } from './match';
 export type { GlobOptions } from './match';
+export { CertificateError, normalizeFingerprint } from './peer-check';
+export type { PeerCertificate, TlsConnectionInfo } from './peer-check';

@@ -1,4 +1,4 @@
-import { maskCommand } from './errors';
+import { maskCommand, maskSecrets } from './errors';
 
 /** Where debug lines go; the caller supplies it (the Node-RED log, a file, a test array). */
 export type LogSink = (line: string) => void;
@@ -11,10 +11,16 @@ export type DebugLevel = 0 | 1 | 2;
  * so no level and no sink ever sees it.
  */
 export class DebugLog {
+  /** Credentials of the session: masked in every line, as a server may echo them. */
+  readonly secrets: string[] = [];
+  private readonly sink: LogSink | undefined;
+
   constructor(
     readonly level: DebugLevel,
-    private readonly sink: LogSink | undefined,
-  ) {}
+    sink: LogSink | undefined,
+  ) {
+    this.sink = sink && ((line: string) => sink(maskSecrets(line, this.secrets)));
+  }
 
   get enabled(): boolean {
     return this.level > 0 && this.sink !== undefined;

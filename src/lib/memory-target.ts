@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import type { ReadTarget } from './file-batches';
+import { overMemoryError } from './limits';
 
 const FIRST_CAPACITY = 16 * 1024;
 /** A 150 reply's size is the server's word: trusted for one allocation up to this, grown into beyond. */
@@ -14,15 +15,31 @@ const MAX_PREALLOCATION = 64 * 1024 * 1024;
 export class MemoryTarget implements ReadTarget {
   private buf: Buffer = Buffer.allocUnsafe(0);
   private fill = 0;
-  readonly error: Error | null = null;
+  error: Error | null = null;
   onFailure: ((e: Error) => void) | null = null;
 
+  /**
+   * `limit` bytes at most (maxMemory): an endless file must fail its
+   * transfer, not grow until an allocation throws a RangeError inside a
+   * socket callback, which no caller could catch.
+   */
+  constructor(
+    private readonly limit = Number.MAX_SAFE_INTEGER,
+    private readonly what = 'the download',
+  ) {}
+
   expect(total: number): void {
-    if (total > this.buf.length && total <= MAX_PREALLOCATION) this.resize(total);
+    if (total > this.buf.length && total <= MAX_PREALLOCATION && total <= this.limit) this.tryResize(total);
   }
 
+  /** false (with `error` set) once the data would go over the limit or memory cannot be had; never throws. */
   take(src: Buffer, n: number): boolean {
-    if (this.fill + n > this.buf.length) this.resize(Math.max(this.fill + n, this.buf.length * 2, FIRST_CAPACITY));
+    if (this.error) return false;
+    if (this.fill + n > this.limit) return this.failWith(overMemoryError(this.what, this.limit));
+    if (this.fill + n > this.buf.length) {
+      const want = Math.min(Math.max(this.fill + n, this.buf.length * 2, FIRST_CAPACITY), this.limit);
+      if (!this.tryResize(want)) return false;
+    }
     src.copy(this.buf, this.fill, 0, n);
     this.fill += n;
     return true;
@@ -50,8 +67,7 @@ export class MemoryTarget implements ReadTarget {
   writable(): Writable {
     return new Writable({
       write: (chunk: Buffer, _enc, cb) => {
-        this.take(chunk, chunk.length);
-        cb();
+        cb(this.take(chunk, chunk.length) ? null : this.error);
       },
     });
   }
@@ -63,9 +79,24 @@ export class MemoryTarget implements ReadTarget {
     return Buffer.from(this.buf.subarray(0, this.fill));
   }
 
-  private resize(size: number): void {
-    const bigger = Buffer.allocUnsafe(size);
+  private tryResize(size: number): boolean {
+    let bigger: Buffer;
+    try {
+      bigger = Buffer.allocUnsafe(size);
+    } catch (e) {
+      return this.failWith(new Error(`${this.what}: cannot allocate ${size} bytes: ${(e as Error).message}`));
+    }
     this.buf.copy(bigger, 0, 0, this.fill);
     this.buf = bigger;
+    return true;
+  }
+
+  private failWith(e: Error): false {
+    this.error = e;
+    // what arrived is dropped now: the transfer fails, nobody reads it
+    this.buf = Buffer.allocUnsafe(0);
+    this.fill = 0;
+    this.onFailure?.(e);
+    return false;
   }
 }

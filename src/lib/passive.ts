@@ -69,3 +69,17 @@ export function choosePassiveHost(
   const why = isPrivateOrSpecial(announced) ? 'a private, loopback or unroutable address' : 'a host other than the control connection';
   return { host: controlHost, note: `PASV named ${announced} (${why}); connecting to the control host ${controlHost} instead` };
 }
+
+/**
+ * A data port below 1024 is a service port (25 SMTP, 22 SSH ...): a server
+ * that names one could make this client send data to it (with PROT C, as
+ * plain bytes). Refused unless pasvHost is set, whose owner chose where
+ * data connections go.
+ */
+export function assertDataPort(port: number, pasvHost: string | undefined, command: 'PASV' | 'EPSV', reply: Reply): void {
+  if (port >= 1024 || pasvHost) return;
+  throw new FtpError(
+    `${command}: the server named data port ${port}, below 1024 (a service port such as SMTP's): refused, as a hostile server could aim the data connection at another service; set pasvHost on the server node if this server really uses such a port`,
+    { kind: 'protocol', code: reply.code, serverMessage: reply.message, command },
+  );
+}

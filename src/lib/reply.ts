@@ -1,3 +1,5 @@
+import { MAX_REPLY_BYTES, MAX_REPLY_LINE_BYTES } from './limits';
+
 /**
  * Net::Cmd reply handling: a reply is one line "123 text", or several lines
  * from "123-text" up to the first line that starts with the same code and a
@@ -21,9 +23,8 @@ export function isPositive(reply: Reply): boolean {
   return reply.code >= 100 && reply.code < 400;
 }
 
-/** Bounds that keep a hostile or broken server from growing memory without limit. */
-const MAX_LINE_BYTES = 64 * 1024;
-const MAX_REPLY_LINES = 100_000;
+/** Bounds that keep a hostile or broken server from growing memory without limit (see limits.ts). */
+const MAX_LINE_BYTES = MAX_REPLY_LINE_BYTES;
 
 const CODE_LINE = /^(\d{3})([ -]?)(.*)$/s;
 
@@ -37,9 +38,10 @@ export class ReplyParserError extends Error {}
 export class ReplyParser {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
-  private current: { code: number; lines: string[]; texts: string[] } | null = null;
+  private current: { code: number; lines: string[]; texts: string[]; bytes: number } | null = null;
   /** Lines that arrived outside any reply; kept and attached to the next one. */
   private stray: string[] = [];
+  private strayBytes = 0;
 
   constructor(private readonly onReply: (reply: Reply) => void) {}
 
@@ -74,6 +76,11 @@ export class ReplyParser {
     return this.current !== null || this.pendingBytes > 0;
   }
 
+  /** True when lines that are no reply are held for the next one. */
+  get holdsStrayLines(): boolean {
+    return this.stray.length > 0;
+  }
+
   private line(raw: Buffer): void {
     const end = raw.length > 0 && raw[raw.length - 1] === 0x0d ? raw.length - 1 : raw.length;
     if (end > MAX_LINE_BYTES) throw new ReplyParserError(`reply line longer than ${MAX_LINE_BYTES} bytes`);
@@ -88,8 +95,9 @@ export class ReplyParser {
         this.emit(cur.code, cur.lines, cur.texts);
         return;
       }
-      if (cur.lines.length >= MAX_REPLY_LINES) {
-        throw new ReplyParserError(`reply ${cur.code} longer than ${MAX_REPLY_LINES} lines`);
+      cur.bytes += end + 2;
+      if (cur.bytes > MAX_REPLY_BYTES) {
+        throw new ReplyParserError(`multi-line reply ${cur.code} longer than ${MAX_REPLY_BYTES} bytes (it never ended)`);
       }
       cur.lines.push(text);
       // RFC 959 lets inner lines repeat "123-"; strip that for the message
@@ -99,19 +107,22 @@ export class ReplyParser {
     const m = CODE_LINE.exec(text);
     if (!m) {
       if (text.trim() !== '') {
-        if (this.stray.length >= MAX_REPLY_LINES) this.stray.shift();
+        this.strayBytes += end + 2;
+        if (this.strayBytes > MAX_REPLY_BYTES) throw new ReplyParserError(`more than ${MAX_REPLY_BYTES} bytes of lines that are no reply`);
         this.stray.push(text);
       }
       return;
     }
     const code = Number(m[1]);
     if (m[2] === '-') {
-      this.current = { code, lines: [...this.stray, text], texts: [m[3]] };
+      this.current = { code, lines: [...this.stray, text], texts: [m[3]], bytes: this.strayBytes + end + 2 };
       this.stray = [];
+      this.strayBytes = 0;
       return;
     }
     const lines = [...this.stray, text];
     this.stray = [];
+    this.strayBytes = 0;
     this.emit(code, lines, [m[3]]);
   }
 

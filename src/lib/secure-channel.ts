@@ -9,6 +9,7 @@ import { createSecureContext } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { DetachableStream } from './ccc-stream';
 import { FtpError } from './errors';
+import { tlsConnectionInfo, type TlsConnectionInfo } from './peer-check';
 import { noop, Session } from './session';
 import { ReadingConnection, startTls } from './sockets';
 import { TlsSessionStore } from './tls-sessions';
@@ -31,6 +32,11 @@ export class SecureChannel {
       throw new FtpError('a client certificate needs its key (tls.key) or a PFX bundle', { kind: 'input' });
     }
     this.tlsBase = baseTlsOptions(s.options.host, t);
+  }
+
+  /** The control connection's TLS version, cipher and server certificate; null when clear. */
+  controlInfo(): TlsConnectionInfo | null {
+    return this.controlTls ? tlsConnectionInfo(this.controlTls) : null;
   }
 
   /** Forget the control connection's TLS (the session closed). */

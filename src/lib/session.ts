@@ -5,7 +5,7 @@
  * out (after that the session is out of step with the server).
  */
 import { ControlConnection } from './control';
-import { FtpError, maskCommand } from './errors';
+import { FtpError, maskCommand, maskErrorSecrets } from './errors';
 import { fmtSeconds, ioTimeout } from './io-timer';
 import { DebugLog } from './log';
 import type { Reply } from './reply';
@@ -48,7 +48,11 @@ export class Session {
 
   /** One operation at a time on the control connection; the rest queue behind it. */
   exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.chain.then(fn, fn);
+    // a server may echo the password: every error leaving an operation has it masked
+    const masked = (e: unknown): never => {
+      throw maskErrorSecrets(e, this.log.secrets);
+    };
+    const run = this.chain.then(fn, fn).catch(masked);
     this.chain = run.catch(noop);
     return run;
   }

@@ -3,6 +3,7 @@ import * as tls from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { FtpError } from './errors';
 import { fmtSeconds, ioTimeout } from './io-timer';
+import { checkPeer } from './peer-check';
 import { tlsError } from './tls-settings';
 
 /** Open a TCP connection; the error says what could not be reached and why. */
@@ -72,24 +73,30 @@ export function startTls(
     return Promise.reject(tlsError(e as Error, `setup of the ${where}`));
   }
   prepare?.(sock);
-  return handshakeDone(sock, timeoutMs, where);
+  return handshakeDone(sock, timeoutMs, where, options);
 }
 
 /** Wait for the client handshake of `sock` to end; on failure the socket is destroyed and the error says where. */
-function handshakeDone(sock: tls.TLSSocket, timeoutMs: number, where: string): Promise<tls.TLSSocket> {
+function handshakeDone(sock: tls.TLSSocket, timeoutMs: number, where: string, options: tls.ConnectionOptions): Promise<tls.TLSSocket> {
   return new Promise((resolve, reject) => {
     const end = outcome(sock, timeoutMs, `in the TLS handshake of the ${where}`, resolve, reject);
     const onError = (err: Error): void => end.fail(tlsError(err, `handshake of the ${where}`));
     const onClose = (): void => onError(Object.assign(new Error('the server closed the connection during the handshake'), { code: 'ECONNRESET' }));
     sock.once('error', onError);
     sock.once('close', onClose);
-    sock.once('secureConnect', () =>
+    sock.once('secureConnect', () => {
+      // the certificate check (peer-check.ts): a refused connection fails here, before any byte is sent on it
+      const refused = checkPeer(options, sock, where);
+      if (refused) {
+        end.fail(refused);
+        return;
+      }
       end.ok(() => {
         sock.off('error', onError);
         sock.off('close', onClose);
         return sock;
-      }),
-    );
+      });
+    });
   });
 }
 
@@ -185,7 +192,7 @@ export function connectReading(
   const tsock = sock;
   let done: Promise<tls.TLSSocket> | null = null;
   const secure = (ms: number, where: string): Promise<tls.TLSSocket> => {
-    done ??= handshakeDone(tsock, ms, where);
+    done ??= handshakeDone(tsock, ms, where, tlsOptions);
     released = true;
     if (asked) startOnce();
     return done;

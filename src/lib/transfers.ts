@@ -15,9 +15,10 @@ import { FtpError, isFtpError } from './errors';
 import { FileBatches } from './file-batches';
 import { FileSink } from './file-sink';
 import { resumeNeedsSize } from './feature-switches';
+import { memoryLimitBytes } from './limits';
 import { MemoryTarget } from './memory-target';
-import type { Reply } from './reply';
 import { scratchBase, scratchPath } from './scratch';
+import { parseUniqueName } from './server-text';
 import type { Session } from './session';
 import { assertPath } from './validate';
 
@@ -51,7 +52,7 @@ export class Transfers {
 
   /** RETR into memory, with the transfer's result beside the data. */
   async fetch(remote: string, opts: Omit<TransferOptions, 'offset'>): Promise<TransferResult & { data: Buffer }> {
-    const mem = new MemoryTarget();
+    const mem = new MemoryTarget(memoryLimitBytes(this.s.options.maxMemory), remote);
     const r = await this.retrieve(remote, mem, { ...opts, offset: 0 });
     return { ...r, data: mem.data() };
   }
@@ -212,7 +213,7 @@ export class Transfers {
   async listRaw(verb: 'LIST' | 'NLST' | 'MLSD', dir?: string, opts: { signal?: AbortSignal } = {}): Promise<string> {
     if (verb !== 'LIST' && verb !== 'NLST' && verb !== 'MLSD') throw new FtpError(`not a listing command: ${String(verb)}`, { kind: 'input' });
     if (dir !== undefined && dir !== '') assertPath(dir, 'directory');
-    const mem = new MemoryTarget();
+    const mem = new MemoryTarget(memoryLimitBytes(this.s.options.maxMemory), `the listing of ${dir || 'the current directory'}`);
     await this.data.run({
       command: dir ? `${verb} ${dir}` : verb,
       upload: false,
@@ -225,12 +226,6 @@ export class Transfers {
     });
     return mem.data().toString('utf8');
   }
-}
-
-/** STOU's chosen name: "150 FILE: name" (RFC 1123) or "... unique file name: name" / "... as name". */
-function parseUniqueName(reply: Reply): string | null {
-  const m = /FILE:\s*(.+?)\s*$/im.exec(reply.message) ?? /unique (?:file )?name:?\s*"?([^"\s)]+)"?/i.exec(reply.message);
-  return m ? m[1] : null;
 }
 
 function* chunks(data: Buffer): Generator<Buffer> {

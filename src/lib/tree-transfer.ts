@@ -13,6 +13,7 @@ import type { Switchable } from './feature-switches';
 import { joinPath } from './listing';
 import { anyGlobMatches, asList, GlobOptions } from './match';
 import { DirClient, mkdirp } from './remote-fs';
+import { staysBelow } from './safe-names';
 import type { ListMethod, ListOptions, TreeEntry } from './tree';
 
 /** What the tree operations need from a client (FtpsClient has it all). */
@@ -66,6 +67,34 @@ export interface TreeTransferResult {
   /** Directories created on the receiving side. */
   dirsCreated: number;
   bytes: number;
+  /** Download: remote names that cannot be written safely here (too long, "..", a slash or NUL inside, outside the tree), with why; the rest went on. */
+  refused?: Array<{ name: string; reason: string }>;
+}
+
+/** The longest file name (one path segment) most local file systems take, in bytes. */
+const NAME_MAX_BYTES = 255;
+
+/** Why `rel` (from `e`, listed below `remoteDir`) cannot be written below the local root, or null when it can. */
+function unwritable(remoteDir: string, e: TreeEntry, root: string): string | null {
+  if (!staysBelow(remoteDir, e.path)) return `the server listed it as ${JSON.stringify(e.path)}, outside ${remoteDir || 'the current directory'}`;
+  try {
+    localPathFor(root, e.rel);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  const long = e.rel.split('/').find((p) => Buffer.byteLength(p) > NAME_MAX_BYTES);
+  return long === undefined ? null : `a name longer than ${NAME_MAX_BYTES} bytes cannot be written locally`;
+}
+
+/** A local write that failed for the name alone: the file is skipped, the tree goes on. */
+function nameError(e: unknown): boolean {
+  let x: unknown = e;
+  for (let depth = 0; x && typeof x === 'object' && depth < 4; depth += 1) {
+    const code = (x as { code?: unknown }).code;
+    if (code === 'ENAMETOOLONG' || code === 'EILSEQ' || code === 'EINVAL') return true;
+    x = (x as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 function seconds(d: Date | null | undefined): number | null {
@@ -166,7 +195,8 @@ export async function downloadTree(client: TreeClient, remoteDir: string, localD
     followLinks: opts.followLinks,
     dot: opts.dot,
   });
-  const result: TreeTransferResult = { transferred: [], unchanged: [], skipped: [], dirsCreated: 0, bytes: 0 };
+  const result: TreeTransferResult = { transferred: [], unchanged: [], skipped: [], dirsCreated: 0, bytes: 0, refused: [] };
+  const refused = result.refused as Array<{ name: string; reason: string }>;
   await fs.promises.mkdir(localDir, { recursive: true });
   const made = new Set<string>();
   const ensureLocalDir = async (dir: string): Promise<void> => {
@@ -186,6 +216,12 @@ export async function downloadTree(client: TreeClient, remoteDir: string, localD
     if (e.loop) {
       // a directory reached again through a link: its content is already on the list
       result.skipped.push(e.rel);
+      continue;
+    }
+    // one name that cannot be written here must not cost the rest of the tree
+    const why = unwritable(remoteDir, e, localDir);
+    if (why !== null || refused.some((r) => e.rel.startsWith(`${r.name}/`))) {
+      refused.push({ name: e.rel, reason: why ?? 'its folder was refused' });
       continue;
     }
     const local = localPathFor(localDir, e.rel);
@@ -226,7 +262,14 @@ export async function downloadTree(client: TreeClient, remoteDir: string, localD
     checkAborted(opts.signal);
     await ensureLocalDir(path.dirname(t.local));
     prog.start(t.e.rel);
-    const r = await client.get(t.e.path, t.local, { signal: opts.signal, onProgress: (p) => prog.bytes(p.bytes), preserveTimestamp: false });
+    let r: TransferResult;
+    try {
+      r = await client.get(t.e.path, t.local, { signal: opts.signal, onProgress: (p) => prog.bytes(p.bytes), preserveTimestamp: false });
+    } catch (e) {
+      if (!nameError(e)) throw e;
+      refused.push({ name: t.e.rel, reason: `cannot be written locally: ${(e as Error).message}` });
+      continue;
+    }
     if (keepTime) {
       const when = t.time ?? (await remoteTime(client, t.e));
       if (when) await fs.promises.utimes(t.local, when, when);
@@ -349,6 +392,11 @@ export async function uploadTree(client: TreeClient, localDir: string, remoteDir
 /** rm -r: delete everything below `dir` (files first, then directories deepest first), then `dir` itself; resolves with the count. */
 export async function removeTree(client: TreeClient, dir: string, method: ListMethod = 'auto', signal?: AbortSignal): Promise<number> {
   const all = await client.list(dir, { method: method === 'nlst' ? 'auto' : method, recursive: true, signal });
+  // checked before the first DELE: a listing that names "../evil" or "a/b" must not delete outside the tree
+  const outside = all.find((e) => !staysBelow(dir, e.path));
+  if (outside) {
+    throw new FtpError(`refusing to remove ${dir} recursively: its listing names ${JSON.stringify(outside.path)}, which is not below it; nothing was deleted`, { kind: 'protocol' });
+  }
   let removed = 0;
   for (const e of all) {
     if (e.type === 'dir') continue;

@@ -16,6 +16,8 @@ import type { ListEntry } from './listing';
 import { anyGlobMatches, asList, globMatches, isWild, splitWild } from './match';
 import { isDir } from './remote-fs';
 import type { Reply } from './reply';
+import { MAX_WALK_DEPTH, overMemoryError } from './limits';
+import { isPlainName, normalisePath, staysBelow } from './safe-names';
 
 export type ListMethod = 'auto' | 'mlsd' | 'list' | 'nlst';
 export const LIST_METHODS: readonly ListMethod[] = ['auto', 'mlsd', 'list', 'nlst'];
@@ -24,6 +26,8 @@ export type ListVerb = 'MLSD' | 'LIST' | 'NLST';
 /** What list() needs from a client (FtpsClient has it all). */
 export interface ListingClient {
   listRaw(verb: ListVerb, dir?: string, opts?: { signal?: AbortSignal }): Promise<string>;
+  /** What a listing's entries may cost in memory together (maxMemory, in bytes). */
+  readonly maxListingBytes: number;
   /** Is MLST (MLSD) to be used on the client's own initiative? */
   isEnabled(name: 'MLST'): boolean;
   /** An implicit MLSD was refused: not tried again on this session. */
@@ -57,6 +61,12 @@ export interface ListOptions {
   signal?: AbortSignal;
   /** Stop with an error beyond this many entries (default 1,000,000). */
   maxEntries?: number;
+  /**
+   * Bytes the walk's entries may cost in memory together (maxMemory): a
+   * listing's text is bounded when it arrives, but its entries cost several
+   * times that, so they are counted before they are parsed.
+   */
+  maxBytes?: number;
   /**
    * Enter links that lead to directories (recursive listings). Whether a
    * link is one is asked with CWD into it and back; a link whose target
@@ -104,26 +114,55 @@ interface MethodState {
   method: ListMethod;
   mlsdRefused: boolean;
   listRefused: boolean;
+  /** What the entries parsed so far cost, against maxBytes/maxEntries (absent: unbounded). */
+  budget?: ListingBudget;
+}
+
+/** The walk's running memory and entry count: checked on each listing's text, before it is parsed. */
+export class ListingBudget {
+  private bytes = 0;
+  private entries = 0;
+
+  constructor(
+    private readonly maxBytes: number,
+    private readonly maxEntries: number,
+    private readonly where: string,
+  ) {}
+
+  /** Count a listing's lines and estimated cost (two UTF-16 copies of the text plus the objects); throws past a bound. */
+  charge(text: string): string {
+    let lines = 0;
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines += 1;
+    this.entries += lines;
+    this.bytes += text.length * 4 + lines * 256;
+    if (this.bytes > this.maxBytes) throw overMemoryError(`the listing of ${this.where}`, this.maxBytes);
+    if (this.entries > this.maxEntries + 2) throw new FtpError(`more than ${this.maxEntries} entries below ${this.where}`, { kind: 'input' });
+    return text;
+  }
 }
 
 async function listOnce(client: ListingClient, dir: string, st: MethodState, nlstArg: string | null, signal?: AbortSignal): Promise<OneListing> {
   const arg = dir || undefined;
+  const raw = async (verb: ListVerb, d: string | undefined): Promise<string> => {
+    const text = await client.listRaw(verb, d, { signal });
+    return st.budget ? st.budget.charge(text) : text;
+  };
   if (st.method === 'nlst' || (st.method === 'auto' && st.listRefused)) {
     if (nlstArg !== null) {
       try {
-        return { entries: parseNlst(await client.listRaw('NLST', nlstArg, { signal }), dir), verb: 'NLST', self: null };
+        return { entries: parseNlst(await raw('NLST', nlstArg), dir), verb: 'NLST', self: null };
       } catch (e) {
         if (!nlstGlobRefused(e)) throw e;
         // the caller then matches locally
         throw new NlstGlobRefused(e as Error);
       }
     }
-    return { entries: parseNlst(await client.listRaw('NLST', arg, { signal }), dir), verb: 'NLST', self: null };
+    return { entries: parseNlst(await raw('NLST', arg), dir), verb: 'NLST', self: null };
   }
   const useMlsd = st.method === 'mlsd' || (st.method === 'auto' && !st.mlsdRefused && client.isEnabled('MLST'));
   if (useMlsd) {
     try {
-      const all = parseList(await client.listRaw('MLSD', arg, { signal }), dir, { keepDotEntries: true });
+      const all = parseList(await raw('MLSD', arg), dir, { keepDotEntries: true });
       const self = all.find((e) => e.facts?.type?.toLowerCase() === 'cdir') ?? null;
       return { entries: all.filter((e) => !isSelfOrParent(e)), verb: 'MLSD', self };
     } catch (e) {
@@ -133,11 +172,11 @@ async function listOnce(client: ListingClient, dir: string, st: MethodState, nls
     }
   }
   try {
-    return { entries: parseList(await client.listRaw('LIST', arg, { signal }), dir), verb: 'LIST', self: null };
+    return { entries: parseList(await raw('LIST', arg), dir), verb: 'LIST', self: null };
   } catch (e) {
     if (st.method !== 'auto' || !notSupported(e)) throw e;
     st.listRefused = true;
-    return { entries: parseNlst(await client.listRaw('NLST', arg, { signal }), dir), verb: 'NLST', self: null };
+    return { entries: parseNlst(await raw('NLST', arg), dir), verb: 'NLST', self: null };
   }
 }
 
@@ -150,7 +189,8 @@ class NlstGlobRefused extends Error {
 /** One directory with the given method, '.', '..', cdir and pdir dropped (what ftps-list shows). */
 export async function listDirectory(client: ListingClient, dir: string, method: ListMethod = 'auto', signal?: AbortSignal): Promise<ListEntry[]> {
   aborted(signal);
-  const one = await listOnce(client, dir, { method, mlsdRefused: false, listRefused: false }, null, signal);
+  const budget = new ListingBudget(client.maxListingBytes, 1_000_000, dir || 'the current directory');
+  const one = await listOnce(client, dir, { method, mlsdRefused: false, listRefused: false, budget }, null, signal);
   return one.entries;
 }
 
@@ -199,11 +239,12 @@ export async function list(client: ListingClient, dir = '', opts: ListOptions = 
   const maxEntries = opts.maxEntries ?? 1_000_000;
   const glob = { dot: opts.dot === true };
   const signal = opts.signal;
-  const st: MethodState = { method, mlsdRefused: false, listRefused: false };
+  const budget = new ListingBudget(opts.maxBytes ?? client.maxListingBytes, maxEntries, plan.dir || 'the current directory');
+  const st: MethodState = { method, mlsdRefused: false, listRefused: false, budget };
   let localPattern = plan.localPattern;
 
   const out: TreeEntry[] = [];
-  const seenPaths = new Set<string>([plan.dir]);
+  const seenPaths = new Set<string>([normalisePath(plan.dir)]);
   const seenUnique = new Set<string>();
   const queue: Pending[] = [{ dir: plan.dir, rel: '', depth: 0 }];
   const follow = recursive && opts.followLinks === true;
@@ -256,7 +297,9 @@ export async function list(client: ListingClient, dir = '', opts: ListOptions = 
         } else if (unique !== undefined && enter) {
           seenUnique.add(unique);
         }
-        if (seenPaths.has(entry.path)) enter = false;
+        if (seenPaths.has(normalisePath(entry.path))) enter = false;
+        // "../x" or "a/b" from a listing would lead the walk out of its tree
+        if (enter && (!isPlainName(entry.name) || !staysBelow(plan.dir, entry.path))) enter = false;
       } else if (entry.type === 'link' && follow && depth < maxDepth) {
         const target = entry.target !== undefined ? resolveTarget(here, entry.target) : null;
         if (target !== null && (seenPaths.has(target) || isAncestorOrSelf(target, here))) {
@@ -275,7 +318,10 @@ export async function list(client: ListingClient, dir = '', opts: ListOptions = 
         if (out.length > maxEntries) throw new FtpError(`more than ${maxEntries} entries below ${plan.dir || 'the current directory'}`, { kind: 'input' });
       }
       if (enter) {
-        seenPaths.add(entry.path);
+        if (depth + 1 > MAX_WALK_DEPTH) {
+          throw new FtpError(`${entry.path}: the walk below ${plan.dir || 'the current directory'} goes deeper than ${MAX_WALK_DEPTH} levels (the limit for recursive walks); a server whose directories list themselves looks like this`, { kind: 'protocol' });
+        }
+        seenPaths.add(normalisePath(entry.path));
         queue.push({ dir: entry.path, rel, depth: depth + 1, link: entry.type === 'link' ? t : undefined });
       }
     }

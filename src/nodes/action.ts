@@ -6,7 +6,8 @@
  */
 import type { Progress } from '../lib';
 import { resolveLocalPath } from './local-paths';
-import { sessionLostError, toNodeError } from './node-error';
+import { inputError, sessionLostError, toNodeError } from './node-error';
+import { optionProblem } from './options';
 import type { Node, NodeAPI, NodeDef, NodeDone, NodeMessage, NodeSend } from './red';
 import { linkServer } from './server-link';
 import type { ClientJob } from './server-node';
@@ -73,8 +74,9 @@ export function setupAction(RED: NodeAPI, node: Node, def: ActionDef, handler: H
       status: (text, now) => (now ? view.now : view.set).call(view, { fill: 'blue', shape: 'dot', text }),
     };
     let work: Promise<Outcome>;
+    const badOption = optionProblem(def);
     try {
-      work = handler(msg, io);
+      work = badOption ? Promise.reject(inputError(badOption)) : handler(msg, io);
     } catch (e) {
       work = Promise.reject(e);
     }

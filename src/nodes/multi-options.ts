@@ -4,9 +4,8 @@
  * splits into a literal directory and a pattern, and which names may be
  * written on the receiving side.
  */
-import { isWild } from '../lib';
-import { inputError } from './node-error';
-import { flag } from './options';
+import { isPlainName, isWild } from '../lib';
+import { choice, count, flag } from './options';
 
 export type SkipRule = 'none' | 'same' | 'older';
 
@@ -22,25 +21,6 @@ export interface MultiOptions {
 /** The most files one message keeps in flight, whatever the flow says (the pool bounds sessions anyway). */
 const MAX_CONCURRENCY = 64;
 
-/**
- * An enumerated option: the default when absent or "", else one of the
- * allowed values; anything else is a clear error (the contract: never a
- * fallback to some default action for a value from a newer or mistyped flow).
- */
-export function strictChoice<T extends string>(v: unknown, allowed: readonly T[], dflt: T, name: string): T {
-  if (v === undefined || v === null || v === '') return dflt;
-  if (typeof v === 'string' && (allowed as readonly string[]).includes(v)) return v as T;
-  throw inputError(`unknown ${name} "${String(v)}": use ${allowed.map((a) => `"${a}"`).join(', ')}`);
-}
-
-/** A whole number option: the default when absent or "", an error for junk or a value below `min`. */
-export function strictCount(v: unknown, dflt: number, min: number, name: string): number {
-  if (v === undefined || v === null || v === '') return dflt;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < min) throw inputError(`${name} must be a number of at least ${min}, not "${String(v)}"`);
-  return Math.floor(n);
-}
-
 export interface MultiDef {
   recursive?: boolean | string;
   skip?: string;
@@ -49,13 +29,17 @@ export interface MultiDef {
   dot?: boolean | string;
 }
 
-/** The node's multi-file options with the contract's defaults; throws (inputError) on an unknown value. */
+/**
+ * The node's multi-file options with the contract's defaults; an unknown
+ * `skip` or a junk `concurrency` is recorded for optionProblem(), which
+ * fails every message before anything is sent.
+ */
 export function readMultiOptions(def: MultiDef): MultiOptions {
   return {
     recursive: flag(def.recursive, false),
-    skip: strictChoice<SkipRule>(def.skip, ['none', 'same', 'older'], 'none', 'skip'),
+    skip: choice<SkipRule>(def, 'skip', ['none', 'same', 'older'], 'none'),
     deleteExtraneous: flag(def.deleteExtraneous, false),
-    concurrency: Math.min(MAX_CONCURRENCY, strictCount(def.concurrency, 1, 1, 'concurrency')),
+    concurrency: Math.min(MAX_CONCURRENCY, count(def, 'concurrency', 1, 1)),
     dot: flag(def.dot, false),
   };
 }
@@ -92,9 +76,12 @@ export function unsafeName(rel: string, name?: string): string | null {
   if (rel.startsWith('/') || /^[A-Za-z]:/.test(rel)) return 'an absolute path';
   const parts = rel.split('/');
   for (const part of parts) {
-    if (part === '' || part === '.' || part === '..') return '"." or ".." or an empty part would leave the target';
-    if (part.includes('\\')) return 'a "\\" inside a name';
-    if (part.includes('\0')) return 'a NUL byte inside a name';
+    // the rule is the client's (safe-names.ts); the reason is only for the message
+    if (!isPlainName(part)) {
+      if (part.includes('\0')) return 'a NUL byte inside a name';
+      if (part.includes('\\')) return 'a "\\" inside a name';
+      return '"." or ".." or an empty part would leave the target';
+    }
     if (Buffer.byteLength(part, 'utf8') > NAME_MAX) return `a name longer than ${NAME_MAX} bytes (too long for the local file system)`;
   }
   if (Buffer.byteLength(rel, 'utf8') > PATH_MAX) return `a path longer than ${PATH_MAX} bytes (too long for the local file system)`;

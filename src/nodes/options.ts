@@ -15,9 +15,51 @@ export function flag(v: unknown, dflt: boolean): boolean {
   return f === undefined ? dflt : f;
 }
 
-/** One of the allowed values, or the default. */
-export function choice<T extends string>(v: unknown, allowed: readonly T[], dflt: T): T {
-  return typeof v === 'string' && (allowed as readonly string[]).includes(v) ? (v as T) : dflt;
+/**
+ * Unknown values of enumerated options, per node definition. A value the
+ * node does not know, from a hand-edited or newer flow, must never fall back
+ * to the default: an ftps-ops node with a misspelt operation would DELETE.
+ * The action wiring (and ftps-watch) fails every message with optionProblem()
+ * before anything is sent.
+ */
+const problems = new WeakMap<object, string[]>();
+
+/**
+ * The enumerated option `def[field]`: one of `allowed`; missing or "" gives
+ * `dflt`; anything else is recorded for optionProblem() and gives `dflt`,
+ * which a node never acts on.
+ */
+export function choice<T extends string>(def: object, field: string, allowed: readonly T[], dflt: T): T {
+  const v = (def as Record<string, unknown>)[field];
+  if (v === undefined || v === null || v === '') return dflt;
+  if (typeof v === 'string' && (allowed as readonly string[]).includes(v)) return v as T;
+  record(def, `${field}: unknown value ${JSON.stringify(v)} (one of ${allowed.join(', ')}); nothing was sent`);
+  return dflt;
+}
+
+function record(def: object, problem: string): void {
+  const list = problems.get(def) ?? [];
+  list.push(problem);
+  problems.set(def, list);
+}
+
+/**
+ * The whole-number option `def[field]`: missing or "" gives `dflt`; junk or
+ * a value below `min` is recorded for optionProblem() (like choice) and gives `dflt`.
+ */
+export function count(def: object, field: string, dflt: number, min: number): number {
+  const v = (def as Record<string, unknown>)[field];
+  if (v === undefined || v === null || v === '') return dflt;
+  const n = Number(v);
+  if (Number.isFinite(n) && n >= min) return Math.floor(n);
+  record(def, `${field}: must be a number of at least ${min}, not ${JSON.stringify(v)}; nothing was sent`);
+  return dflt;
+}
+
+/** Why the node's enumerated options cannot be used, or undefined when they all can. */
+export function optionProblem(def: object): string | undefined {
+  const list = problems.get(def);
+  return list && list.length > 0 ? list.join('; ') : undefined;
 }
 
 /** A number from an editor field; "" and junk give the default. */

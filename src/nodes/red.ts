@@ -64,9 +64,22 @@ export interface TlsConfigNode extends Node {
 
 export type PropertyType = 'msg' | 'flow' | 'global' | 'str' | 'num' | 'bool' | 'json' | 'env' | 'date' | 'jsonata' | 'bin' | 're' | 'node' | 'cred';
 
+/** The admin HTTP API (an Express app) as an endpoint uses it. */
+export interface AdminRequest {
+  body?: unknown;
+}
+export interface AdminResponse {
+  status(code: number): AdminResponse;
+  json(body: unknown): void;
+}
+export type AdminHandler = (req: AdminRequest, res: AdminResponse, next: () => void) => void;
+
 export interface NodeAPI {
+  httpAdmin: { post(path: string, ...handlers: AdminHandler[]): void };
+  auth: { needsPermission(permission: string): AdminHandler };
   nodes: {
     createNode(node: object, def: NodeDef): void;
+    getCredentials(id: string): Record<string, string | undefined> | undefined;
     registerType<N extends Node, D extends NodeDef>(type: string, ctor: (this: N, def: D) => void, opts?: RegisterOptions): void;
     getNode(id: string): Node | null | undefined;
   };

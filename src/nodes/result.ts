@@ -29,7 +29,8 @@ export function withResult(msg: NodeMessage, props: Record<string, unknown>): No
 
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
-  const units = ['kB', 'MB', 'GB', 'TB'];
+  // powers of 1024, so the IEC names (a status "3.0 MB" would be read as 3,000,000 bytes)
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
   let v = n / 1024;
   let i = 0;
   while (v >= 1024 && i < units.length - 1) {

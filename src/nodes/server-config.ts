@@ -15,6 +15,8 @@ export interface ServerDef extends NodeDef {
   dataProt?: string;
   tls?: string;
   rejectUnauthorized?: boolean | string;
+  /** SHA-256 of the server certificate to pin ("" = verify as usual). */
+  fingerprint?: string;
   pasvHost?: string;
   epsv?: string;
   pret?: boolean | string;
@@ -25,6 +27,12 @@ export interface ServerDef extends NodeDef {
   maxConnections?: number | string;
   idleTimeout?: number | string;
   debug?: number | string;
+  /** MiB one in-memory download or listing may hold (default 256). */
+  maxMemory?: number | string;
+  /** Bytes/s a transfer must average over lowSpeedTime (default 1, 0 = off). */
+  lowSpeedLimit?: number | string;
+  /** Seconds (default 60). */
+  lowSpeedTime?: number | string;
   /** Extension: highest TLS version offered ("" = TLS 1.3). */
   tlsMaxVersion?: string;
   /** Extension: local file names chosen by messages must stay inside this folder ("" = any path). */
@@ -71,23 +79,28 @@ export function featureList(v: unknown, field: string): Switchable[] {
  * applies). Credentials are not part of this: they go to login() only.
  */
 export function serverSettings(def: ServerDef, tls: TlsSettings | undefined, logger?: LogSink): ServerSettings {
-  const encryption = choice<Encryption>(def.encryption, ['explicit', 'implicit', 'clear'], 'explicit');
+  const encryption = choice<Encryption>(def, 'encryption', ['explicit', 'implicit', 'clear'], 'explicit');
   const port = num(def.port, 0, 0);
   const debug = Math.min(2, Math.max(0, Math.floor(num(def.debug, 0)))) as DebugLevel;
   const tlsSettings: TlsSettings = tls ? { ...tls } : { rejectUnauthorized: flag(def.rejectUnauthorized, true) };
   if (def.tlsMaxVersion === 'TLSv1.2') tlsSettings.maxVersion = 'TLSv1.2';
+  const fingerprint = String(def.fingerprint ?? '').trim();
+  if (fingerprint && encryption !== 'clear') tlsSettings.fingerprint = fingerprint;
   const client: FtpsClientOptions = {
     host: String(def.host ?? '').trim(),
     encryption,
-    dataProtection: encryption === 'clear' ? 'clear' : choice<DataProtection>(def.dataProt, ['private', 'clear'], 'private'),
+    dataProtection: encryption === 'clear' ? 'clear' : choice<DataProtection>(def, 'dataProt', ['private', 'clear'], 'private'),
     tls: tlsSettings,
-    epsv: choice<EpsvMode>(def.epsv, ['auto', 'always', 'never'], 'auto'),
+    epsv: choice<EpsvMode>(def, 'epsv', ['auto', 'always', 'never'], 'auto'),
     pret: flag(def.pret, false),
     overrideHelp: String(def.overrideHelp ?? '').trim() || 'auto',
     ccc: encryption === 'clear' ? false : flag(def.ccc, false),
     timeout: num(def.timeout, 120, 1),
     preserveTimestamp: flag(def.preserveTimestamp, false),
     debug,
+    maxMemory: num(def.maxMemory, 256, 1),
+    lowSpeedLimit: num(def.lowSpeedLimit, 1, 0),
+    lowSpeedTime: num(def.lowSpeedTime, 60, 1),
   };
   if (!flag(def.feat, true)) client.feat = false;
   const enable = featureList(def.enableFeatures, 'enableFeatures');

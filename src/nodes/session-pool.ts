@@ -22,11 +22,15 @@
 import { setMaxListeners } from 'node:events';
 import { isConnectionLost } from '../lib';
 
+const MAX_FRESH_LOSSES = 3;
+
 /** What the pool needs from a client: FtpsClient satisfies it. */
 export interface PoolClient {
   readonly connected: boolean;
   /** A reply no command asked for is waiting (an idle 421 without a close): the session is out of step. */
   readonly hasStrayReply: boolean;
+  /** Why the connection ended (null while it is up). */
+  readonly closedReason: Error | null;
   /** Remote scratch files a failed upload could not delete (the session was lost): the pool deletes them on a later session. */
   readonly leftovers: string[];
   /** DELE, for the leftovers. */
@@ -166,6 +170,8 @@ export class SessionPool<C extends PoolClient> {
   private closedP: Promise<void> | null = null;
   private lastError: Error | undefined;
   private holdNewUntil = 0;
+  /** New sessions lost or out of step before their first job, in a row: a server that floods replies after login must not be logged into forever. */
+  private freshLosses = 0;
   private nextId = 1;
   private lastReported = '';
   /** Scratch files lost sessions left on the server, deleted before the next job runs. */
@@ -267,7 +273,13 @@ export class SessionPool<C extends PoolClient> {
       if (!s) break;
       if (!s.client.connected || s.client.hasStrayReply) {
         this.log(`session ${s.id} was dropped while idle; discarding it`);
+        const why = s.client.closedReason?.message ?? 'replies out of step';
         this.discard(s, false);
+        if (s.used === 0 && ++this.freshLosses >= MAX_FRESH_LOSSES) {
+          this.freshLosses = 0;
+          const failed = this.queue.shift() as Pending<C>;
+          this.finish(failed, new Error(`the server ended ${MAX_FRESH_LOSSES} new sessions in a row before they could be used (${why}): not logging in again for this message`), undefined);
+        }
         continue;
       }
       const entry = this.queue.shift() as Pending<C>;
@@ -347,6 +359,7 @@ export class SessionPool<C extends PoolClient> {
       .then(() => entry.job(s.client, ctx))
       .then(
         (value) => {
+          this.freshLosses = 0;
           s.used += 1;
           this.release(s);
           this.finish(entry, undefined, value);

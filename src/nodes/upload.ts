@@ -30,17 +30,27 @@ export interface UploadDef extends ActionDef, MultiDef {
 export type UploadMode = 'overwrite' | 'append' | 'unique';
 
 /**
- * msg.payload as bytes: a Buffer as is, a string as UTF-8 (the contract's
- * two types). Anything else is refused rather than guessed at: an object
- * or a number usually means the wrong msg reached the node.
+ * msg.payload as bytes, as the core file node writes it: a Buffer (or any
+ * Uint8Array) as is, a string as UTF-8, a number or boolean as its text, an
+ * object or array as JSON text. Nothing to upload (null, undefined) is an
+ * error rather than an empty file: it usually means the wrong msg arrived.
  */
 export function payloadBytes(payload: unknown): Buffer {
   if (Buffer.isBuffer(payload)) return payload;
   if (typeof payload === 'string') return Buffer.from(payload, 'utf8');
   if (payload instanceof Uint8Array) return Buffer.from(payload);
   if (payload === undefined || payload === null) throw inputError('no data to upload: msg.payload is empty (or choose a local file as the source)');
-  const what = Array.isArray(payload) ? 'an array' : typeof payload === 'object' ? 'an object' : `a ${typeof payload}`;
-  throw inputError(`msg.payload must be a Buffer or a string to upload, not ${what} (convert it first, e.g. with a JSON node)`);
+  if (typeof payload === 'number' || typeof payload === 'boolean' || typeof payload === 'bigint') return Buffer.from(String(payload), 'utf8');
+  if (typeof payload === 'object') {
+    let text: string | undefined;
+    try {
+      text = JSON.stringify(payload);
+    } catch (e) {
+      throw inputError(`msg.payload cannot be uploaded as JSON text: ${(e as Error).message}`);
+    }
+    if (typeof text === 'string') return Buffer.from(text, 'utf8');
+  }
+  throw inputError(`msg.payload must be data to upload (a Buffer, string, number, boolean, object or array), not a ${typeof payload}`);
 }
 
 /**
@@ -64,10 +74,10 @@ export function uploadHandler(def: UploadDef, xput: boolean): (msg: NodeMessage,
   const nodeDef = def as NodeDef;
   const pathField = typedField(nodeDef, 'path', 'filename', 'msg');
   const localField = typedField(nodeDef, 'localFilename', 'localFilename', 'msg');
-  const fromFile = def.source === 'file';
-  const mode: UploadMode = xput ? 'overwrite' : choice<UploadMode>(def.mode, ['overwrite', 'append', 'unique'], 'overwrite');
+  const fromFile = choice(def, 'source', ['payload', 'file'], 'payload') === 'file';
+  const mode: UploadMode = xput ? 'overwrite' : choice<UploadMode>(def, 'mode', ['overwrite', 'append', 'unique'], 'overwrite');
   const resume = !xput && mode !== 'unique' && flag(def.resume, false);
-  const nodeType = choice<TransferType>(def.transferType, ['binary', 'ascii'], 'binary');
+  const nodeType = choice<TransferType>(def, 'transferType', ['binary', 'ascii'], 'binary');
   const preserveTimestamp = optionalFlag(def.preserveTimestamp);
   const mkdirs = flag(def.mkdirs, false);
   const scratch: ScratchOptions = {};
@@ -77,16 +87,9 @@ export function uploadHandler(def: UploadDef, xput: boolean): (msg: NodeMessage,
     if (def.body) scratch.body = String(def.body);
   }
   const label = xput ? 'xput' : mode === 'append' ? 'append' : 'put';
-  let multi: MultiOptions | undefined;
-  let configError: Error | undefined;
-  try {
-    multi = readMultiOptions(def);
-  } catch (e) {
-    configError = e as Error;
-  }
+  const multi: MultiOptions = readMultiOptions(def);
 
   return async (msg, io) => {
-    if (configError || !multi) throw configError ?? inputError('bad options');
     const type = transferTypeOf(msg, nodeType);
     let source: UploadSource;
     if (fromFile) {

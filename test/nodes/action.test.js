@@ -43,11 +43,11 @@ describe('action node helpers', () => {
     view.progress('get', { bytes: 1000, total: 2000 });
     view.progress('put', { bytes: 2000, total: 2000 });
     view.progress('get', { bytes: 3 * 1024 * 1024, total: null });
-    view.done('3.0 MB in 0.1 s');
+    view.done('3.0 MiB in 0.1 s');
     view.failed(toNodeError(Object.assign(new Error('RETR /x: 550 No such file or directory, and a long tail of text'), { code: 550 })));
     assert.deepStrictEqual(
       shown.map((s) => s.text),
-      ['get 0%', 'get 50%', 'put 100%', 'get 3.0 MB', '3.0 MB in 0.1 s', 'RETR /x: 550 No such file or directory, and a l…'],
+      ['get 0%', 'get 50%', 'put 100%', 'get 3.0 MiB', '3.0 MiB in 0.1 s', 'RETR /x: 550 No such file or directory, and a l…'],
     );
     assert.deepStrictEqual(
       shown.map((s) => `${s.fill}/${s.shape}`),

@@ -203,6 +203,11 @@ describe('editor in headless chromium (the demo as npm start runs it)', function
     await page.waitForSelector(`[id="${list[list.length - 1].id}"] rect.red-ui-flow-node`);
   }
 
+  /** Labels of the open dialog whose text does not fit their box (clipped or wrapped). */
+  const unclippedLabels = () => page.evaluate(() => $('.red-ui-tray').last().find('.form-row:visible > label:first-child:visible')
+    .filter((i, e) => e.scrollWidth > e.clientWidth + 1 || e.getBoundingClientRect().height > 2 * parseFloat(getComputedStyle(e).lineHeight || '20'))
+    .map((i, e) => $(e).text().trim()).get());
+
   const hasError = (sel) => page.evaluate((s) => $(s).hasClass('input-error'), sel);
 
   it('the server config dialog: its tabs and fields, a bad port and an empty host flagged, credentials stored but never exported; the demo flow still runs after a deploy from the editor', async () => {
@@ -211,7 +216,11 @@ describe('editor in headless chromium (the demo as npm start runs it)', function
     await addNodes([{ id: 'cred-list', type: 'ftps-list', x: 200, y: 80, server: '' }]);
     await page.dblclick('#cred-list rect.red-ui-flow-node');
     await waitForTray('#node-dialog-ok');
-    assert.strictEqual(await page.inputValue('#node-input-server'), '_ADD_', 'no server chosen yet');
+    // the one server there is (the demo's) is chosen for a new node; a second one is made here
+    assert.strictEqual(await page.inputValue('#node-input-server'), 'ftps-demo-server', 'the only server is chosen');
+    // and a node dropped from the palette (onadd) gets it too
+    assert.strictEqual(await page.evaluate(() => { const n = { type: 'ftps-get', server: '' }; RED.nodes.getType('ftps-get').onadd.call(n); return n.server; }), 'ftps-demo-server');
+    await page.selectOption('#node-input-server', '_ADD_');
     await page.click('#node-input-btn-server-add');
     await waitForTray('#node-config-dialog-ok');
     const form = await page.evaluate(() => ({
@@ -228,14 +237,17 @@ describe('editor in headless chromium (the demo as npm start runs it)', function
         ]),
       ),
     }));
-    assert.deepStrictEqual(form.tabs, ['Connection', 'Security', 'Data connection', 'Advanced']);
+    assert.deepStrictEqual(form.tabs, ['Connection', 'Security', 'Data', 'Advanced']);
+    // the tab labels fit their tabs (the text ends clear of the tab's right edge; the tab clips its overflow)
+    assert.deepStrictEqual(await page.evaluate(() => $('#node-config-ftps-server-tabs li').filter((i, li) => { const text = document.createRange(); text.selectNodeContents($(li).find('.red-ui-tab-label')[0]); return text.getBoundingClientRect().right > li.getBoundingClientRect().right - 6; }).map((i, e) => $(e).text().trim()).get()), []);
     // the grouping issue 4 asks for
     assert.deepStrictEqual(form.groups, {
       connection: ['host', 'port', 'user', 'password'],
-      security: ['encryption', 'dataProt', 'tls', 'rejectUnauthorized', 'tlsMaxVersion', 'localRoot'],
-      data: ['epsv', 'pasvHost', 'pret'],
-      advanced: ['timeout', 'maxConnections', 'idleTimeout', 'preserveTimestamp', 'overrideHelp', 'feat', 'enableFeatures', 'disableFeatures', 'ccc', 'debug'],
+      security: ['encryption', 'dataProt', 'tls', 'rejectUnauthorized', 'fingerprint', 'tlsMaxVersion', 'localRoot', 'allowMsgOverride'],
+      data: ['dataMode', 'activeHost', 'epsv', 'pasvHost', 'pret', 'proxy', 'rateLimit', 'encoding'],
+      advanced: ['timeout', 'maxConnections', 'idleTimeout', 'keepAlive', 'retries', 'retryDelay', 'lowSpeedLimit', 'lowSpeedTime', 'maxMemory', 'preserveTimestamp', 'overrideHelp', 'feat', 'enableFeatures', 'disableFeatures', 'ccc', 'debug'],
     });
+    assert.deepStrictEqual(await unclippedLabels(), [], 'server dialog labels fit');
     assert.ok(form.tabs.every((t) => t && !/ftps-server\./.test(t)), `tab labels translated: ${form.tabs}`);
     assert.strictEqual(form.password, 'password');
     assert.deepStrictEqual(form.fields, ['host', 'port', 'encryption', 'user', 'password', 'dataProt', 'tls', 'timeout', 'maxConnections']);
@@ -277,7 +289,36 @@ describe('editor in headless chromium (the demo as npm start runs it)', function
     await setEncryption('explicit');
     assert.deepStrictEqual(await tlsShown(), { tls: true, warning: false });
 
+    // Test connection against the demo's server (self-signed certificate), with the unsaved settings
+    await typeInto('#node-config-input-host', demo.ftp.host);
+    await typeInto('#node-config-input-port', String(demo.ftp.port));
+    await page.fill('#node-config-input-user', demo.ftp.user);
+    await page.fill('#node-config-input-password', demo.ftp.password);
+    await page.click('#ftps-server-test');
+    await page.waitForSelector('#ftps-server-test-pin', { state: 'visible', timeout: 30000 });
+    const refused = await page.innerText('#ftps-server-test-result');
+    assert.match(refused, /self-signed/, refused);
+    assert.match(refused, /SHA-256 fingerprint: ([0-9A-F]{2}:){31}[0-9A-F]{2}/, refused);
+    assert.ok(!refused.includes(demo.ftp.password), 'password not shown');
+    await trayShot('ftps-server-test-untrusted');
+    await page.click('#ftps-server-test-pin');
+    const pinned = await page.inputValue('#node-config-input-fingerprint');
+    assert.match(pinned, /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+    assert.strictEqual(new (require('node:crypto').X509Certificate)(demo.ftp.cert).fingerprint256, pinned, 'the demo certificate is pinned');
+    await page.evaluate(() => $('#ftps-server-test-result').empty());
+    await page.click('#ftps-server-test');
+    await page.waitForFunction(() => /Connected and logged in/.test($('#ftps-server-test-result').text()), null, { timeout: 30000 });
+    const ok = await page.innerText('#ftps-server-test-result');
+    assert.match(ok, /Greeting: 220/, ok);
+    assert.match(ok, /TLS: TLSv1\.[23]/, ok);
+    assert.match(ok, /Certificate subject: /, ok);
+    assert.ok(!ok.includes(demo.ftp.password), 'password not shown');
+    await trayShot('ftps-server-test-connection');
+    await page.evaluate(() => $('#node-config-input-fingerprint').val('').trigger('change'));
+
     await page.fill('#node-config-input-name', 'browser test server');
+    await typeInto('#node-config-input-host', 'ftp.example.com');
+    await typeInto('#node-config-input-port', '2121');
     await page.fill('#node-config-input-user', 'alice-in-browser');
     await page.fill('#node-config-input-password', 'S3cret-from-the-browser');
     await trayShot('ftps-server-dialog');
@@ -339,6 +380,7 @@ describe('editor in headless chromium (the demo as npm start runs it)', function
           name: $('#node-input-name').is(':visible'),
           server: $('#node-input-server').val(),
           typedInputs: $('.red-ui-tray-body .red-ui-typedInput-container:visible').length,
+          clipped: rows.children('label:first-child').filter((i, e) => e.scrollWidth > e.clientWidth + 1).map((i, e) => $(e).text().trim()).get(),
           toggles: [],
         };
         if (toggles) {
@@ -356,6 +398,7 @@ describe('editor in headless chromium (the demo as npm start runs it)', function
       assert.ok(r.rows >= 2, `${t}: ${r.rows} rows`);
       assert.deepStrictEqual(r.untranslated, [], `${t}: labels without translation`);
       assert.strictEqual(r.name, true, `${t}: name field`);
+      assert.deepStrictEqual(r.clipped, [], `${t}: labels that do not fit`);
       assert.strictEqual(r.server, newServerId, `${t}: server select`);
       assert.deepStrictEqual(r.toggles.flat(), [], t);
       if (['ftps-list', 'ftps-get', 'ftps-put', 'ftps-xput', 'ftps-mdtm', 'ftps-ops'].includes(t)) assert.ok(r.typedInputs >= 1, `${t}: path is a TypedInput`);
@@ -390,6 +433,8 @@ describe('editor in headless chromium (the demo as npm start runs it)', function
       return out;
     }, actionTypes);
     assert.strictEqual(result.server, true, 'a server with only the host set is valid');
+    // with several servers a new node gets none: the user picks one
+    assert.deepStrictEqual(await page.evaluate(() => { const n = { type: 'ftps-put', server: '' }; RED.nodes.getType('ftps-put').onadd.call(n); return [n.server, ftpsEditor.servers().length > 1]; }), ['', true]);
     for (const t of actionTypes) assert.strictEqual(result[t], true, `${t} valid with only the server chosen: ${JSON.stringify(result[t])}`);
   });
 

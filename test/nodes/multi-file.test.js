@@ -42,7 +42,7 @@ describe('multi-file options (no server needed)', function () {
     it(`${type}: an unknown skip value is a clear error and nothing is sent`, async () => {
       await helper.load(NODES, flowFor(fake, '', [{ id: 'n1', type, skip: 'newer', output: 'file', source: 'file' }], { encryption: 'clear' }), { s1: { user: 'u', password: 'p' } });
       const e = await caughtError(call('n1', { filename: '/x/*.csv', localFilename: os.tmpdir(), payload: 'x' }));
-      assert.match(e.message, /unknown skip "newer"/);
+      assert.match(e.message, /skip: unknown value "newer"/);
       assert.strictEqual(e.code, undefined, 'no server reply: nothing was sent');
     });
   }

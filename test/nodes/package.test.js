@@ -34,19 +34,25 @@ function defaultsOf(def) {
   return [...block.matchAll(/^\s{8}(\w+):/gm)].map((m) => m[1]);
 }
 
+// the multi-file get and put options (CONTRACT.md)
+const MULTI = ['recursive', 'skip', 'deleteExtraneous', 'concurrency'];
+// the editor script every dialog shares: it expands the <ftps-row> markers of the templates
+const sharedEditor = require(path.join(ROOT, 'resources', 'ftps-editor.js'));
+const sharedEditorText = read('resources', 'ftps-editor.js');
 // the contract's properties (CONTRACT.md); `type` is stored as `transferType`
 // because `type` is every node's own type in a flow
 const CONTRACT = {
-  'ftps-server': ['host', 'port', 'encryption', 'dataProt', 'tls', 'rejectUnauthorized', 'pasvHost', 'epsv', 'pret', 'overrideHelp', 'ccc', 'timeout', 'preserveTimestamp', 'maxConnections', 'idleTimeout', 'debug'],
-  'ftps-list': ['server', 'name', 'path', 'pathType', 'pattern', 'method', 'recursive'],
-  'ftps-get': ['server', 'name', 'path', 'pathType', 'output', 'localFilename', 'localFilenameType', 'transferType', 'resume', 'preserveTimestamp'],
-  'ftps-put': ['server', 'name', 'path', 'pathType', 'source', 'localFilename', 'localFilenameType', 'mode', 'resume', 'transferType', 'preserveTimestamp', 'mkdirs'],
-  'ftps-xput': ['server', 'name', 'path', 'pathType', 'source', 'localFilename', 'localFilenameType', 'prefix', 'postfix', 'body', 'transferType', 'preserveTimestamp', 'mkdirs'],
+  'ftps-server': ['host', 'port', 'encryption', 'dataProt', 'tls', 'rejectUnauthorized', 'fingerprint', 'pasvHost', 'epsv', 'pret', 'overrideHelp', 'ccc', 'timeout', 'preserveTimestamp', 'maxConnections', 'idleTimeout', 'debug',
+    'lowSpeedLimit', 'lowSpeedTime', 'maxMemory', 'retries', 'retryDelay', 'keepAlive', 'rateLimit', 'proxy', 'dataMode', 'activeHost', 'encoding', 'allowMsgOverride'],
+  'ftps-list': ['server', 'name', 'path', 'pathType', 'pattern', 'method', 'recursive', 'dot'],
+  'ftps-get': ['server', 'name', 'path', 'pathType', 'output', 'localFilename', 'localFilenameType', 'transferType', 'resume', 'preserveTimestamp', ...MULTI],
+  'ftps-put': ['server', 'name', 'path', 'pathType', 'source', 'localFilename', 'localFilenameType', 'mode', 'resume', 'transferType', 'preserveTimestamp', 'mkdirs', ...MULTI],
+  'ftps-xput': ['server', 'name', 'path', 'pathType', 'source', 'localFilename', 'localFilenameType', 'prefix', 'postfix', 'body', 'transferType', 'preserveTimestamp', 'mkdirs', ...MULTI],
   'ftps-mdtm': ['server', 'name', 'path', 'pathType', 'action'],
   'ftps-site': ['server', 'name', 'command', 'commandType'],
   'ftps-quot': ['server', 'name', 'command', 'commandType'],
   'ftps-ops': ['server', 'name', 'path', 'pathType', 'operation', 'to', 'toType', 'recursive'],
-  'ftps-watch': ['server', 'name', 'path', 'pattern', 'recursive', 'interval', 'emitExisting', 'events', 'download', 'afterEmit', 'moveTo'],
+  'ftps-watch': ['server', 'name', 'path', 'pattern', 'recursive', 'interval', 'emitExisting', 'events', 'download', 'afterEmit', 'moveTo', 'claim', 'claimTimeout', 'dot'],
 };
 // a trigger node: its path is a plain directory (default "/"), not a TypedInput
 const TRIGGER_TYPES = ['ftps-watch'];
@@ -101,8 +107,16 @@ describe('package files (editor, help, locales, icons, examples)', function () {
       }
       const en = catalog('en-US', t);
       const de = catalog('de', t);
-      const keys = new Set([...html.matchAll(/data-i18n="(?:\[[a-z]+\])?([^"]+)"/g)].map((m) => m[1]));
+      // the template as the editor gets it, with its <ftps-row> markers expanded; "a;[title]b" holds two keys
+      const expanded = sharedEditor.expand(t, html);
+      assert.ok(!expanded.includes('<ftps-row'), `${t}: every marker expanded`);
+      const keys = new Set([...expanded.matchAll(/data-i18n="([^"]+)"/g)].flatMap((m) => m[1].split(';').map((k) => k.replace(/^\[[a-z]+\]/, ''))));
       for (const m of html.matchAll(/node\._\("([^"]+)"\)/g)) keys.add(m[1]);
+      if (t === 'ftps-server') {
+        // the Test connection result: node._("ftps-server.test.x") and line("x", ...) in the shared script
+        for (const m of sharedEditorText.matchAll(/node\._\("(ftps-server\.test\.\w+)"\)/g)) keys.add(m[1]);
+        for (const m of sharedEditorText.matchAll(/line\("(\w+)"/g)) keys.add(`ftps-server.test.${m[1]}`);
+      }
       assert.ok(keys.size > 0);
       for (const k of keys) {
         assert.strictEqual(typeof lookup(en, k), 'string', `${t}: en-US ${k}`);
@@ -152,6 +166,130 @@ describe('package files (editor, help, locales, icons, examples)', function () {
     for (const t of ACTION_TYPES) assert.ok(used.has(t), `an example uses ${t}`);
     assert.ok(files.some((f) => /pick up new files/i.test(f)));
     assert.ok(files.some((f) => /sensor CSV/i.test(f)));
+  });
+
+  it('the tarball (npm pack) holds what Node-RED needs and nothing of the development tree', function () {
+    this.timeout(60000);
+    // --ignore-scripts: the files are built already; prepack would only build them again
+    const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const shipped = new Set(JSON.parse(out)[0].files.map((f) => f.path));
+    const need = ['package.json', 'README.md', 'LICENSE', 'resources/ftps-editor.js', pkg.main, pkg.types];
+    for (const [t, js] of Object.entries(pkg['node-red'].nodes)) {
+      need.push(js, js.replace(/\.js$/, '.html'));
+      for (const lang of ['en-US', 'de']) need.push(`nodes/locales/${lang}/${t}.json`, `nodes/locales/${lang}/${t}.html`);
+    }
+    for (const icon of fs.readdirSync(path.join(ROOT, 'icons'))) need.push(`nodes/icons/${icon}`);
+    for (const ex of fs.readdirSync(path.join(ROOT, 'examples'))) need.push(`examples/${ex}`);
+    for (const f of need) assert.ok(shipped.has(f), `${f} in the tarball`);
+    for (const f of shipped) {
+      assert.ok(!/^(src|test|bench|demo|docs|scripts|\.ci|icons)\//.test(f), `${f} is not for users`);
+      assert.ok(!f.endsWith('.map') && !f.endsWith('.ts') || f.startsWith('nodes/lib/') && f.endsWith('.d.ts'), `${f}: only the client's type declarations (package.json types) of the compiled extras`);
+    }
+    // every relative require of a shipped module resolves inside the tarball
+    for (const f of [...shipped].filter((x) => x.endsWith('.js') && x.startsWith('nodes/'))) {
+      for (const m of read(f).matchAll(/require\("(\.[^"]+)"\)/g)) {
+        const base = path.posix.normalize(path.posix.join(path.posix.dirname(f), m[1]));
+        assert.ok([base, `${base}.js`, `${base}/index.js`].some((c) => shipped.has(c)), `${f} requires ${m[1]}, shipped`);
+      }
+    }
+    assert.match(read('LICENSE'), /Apache License\s+Version 2\.0/);
+    assert.strictEqual(pkg.license, 'Apache-2.0');
+    for (const k of ['repository', 'bugs', 'homepage']) assert.ok(pkg[k], `package.json ${k}`);
+    assert.ok(pkg.keywords.includes('node-red'));
+    assert.match(pkg.engines.node, /^>=\d+/);
+    assert.strictEqual(pkg.scripts.prepack, 'npm run build', 'a clean clone builds what it packs');
+  });
+
+  it('README images and links work from the Flow Library page: absolute URLs, nothing outside the repository', () => {
+    const readme = read('README.md');
+    for (const m of readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)/g)) assert.match(m[1], /^https:\/\/raw\.githubusercontent\.com\/node-red-contrib-ftps\/node-red-contrib-ftps\//, `image ${m[1]}`);
+    for (const m of readme.matchAll(/\]\(([^)\s]+)/g)) {
+      assert.ok(!m[1].startsWith('..'), `link ${m[1]} leaves the repository`);
+      if (!/^(https?:|#|mailto:)/.test(m[1])) assert.ok(fs.existsSync(path.join(ROOT, m[1].split('#')[0])), `link ${m[1]} exists`);
+    }
+    assert.ok(!readme.includes('../shared'), 'no links to files outside the repository');
+    assert.match(readme, /`npm test`/, 'the test command');
+  });
+
+  it('examples import side by side: ids unique across all of them, one named tab each, config nodes of their own', () => {
+    const files = fs.readdirSync(path.join(ROOT, 'examples')).filter((f) => f.endsWith('.json'));
+    const owner = new Map();
+    const labels = new Set();
+    for (const f of files) {
+      const flow = JSON.parse(read('examples', f));
+      for (const n of flow) {
+        assert.ok(!owner.has(n.id), `${f}: id ${n.id} is also used by ${owner.get(n.id)}`);
+        owner.set(n.id, f);
+      }
+      const tabs = flow.filter((n) => n.type === 'tab');
+      assert.strictEqual(tabs.length, 1, `${f}: one tab`);
+      const tab = tabs[0];
+      assert.match(tab.label, /^FTPS: \w/, `${f}: tab named by what it does`);
+      assert.ok(!labels.has(tab.label), `${f}: tab label ${tab.label} unique`);
+      labels.add(tab.label);
+      for (const n of flow) {
+        if (n.type === 'tab') continue;
+        // config nodes stay global, so the user sets a server once and reuses it
+        if (n.type === 'ftps-server' || n.type === 'tls-config') assert.ok(!('z' in n), `${f}: ${n.id} global`);
+        else assert.strictEqual(n.z, tab.id, `${f}: ${n.id} on the example's tab`);
+      }
+      const servers = flow.filter((n) => n.type === 'ftps-server');
+      assert.strictEqual(servers.length, 1, `${f}: its own ftps-server`);
+      assert.strictEqual(servers[0].host, 'ftp.example.com', `${f}: a placeholder host`);
+    }
+  });
+
+  it('examples fire nothing on deploy: manual injects only, the polling watch node imported disabled', () => {
+    const files = fs.readdirSync(path.join(ROOT, 'examples')).filter((f) => f.endsWith('.json'));
+    for (const f of files) {
+      for (const n of JSON.parse(read('examples', f))) {
+        if (n.type === 'inject') {
+          assert.ok(!n.once, `${f}: ${n.id} does not fire once at deploy`);
+          assert.ok(!n.repeat, `${f}: ${n.id} does not repeat`);
+          assert.ok(!n.crontab, `${f}: ${n.id} has no schedule`);
+        }
+        // ftps-watch polls from the moment it starts
+        if (n.type === 'ftps-watch') assert.strictEqual(n.d, true, `${f}: ${n.id} disabled until the user sets a server`);
+      }
+    }
+  });
+
+  it('examples read only files the demo server provides (demo/ftp-server.js seeds them)', () => {
+    const { seedExampleFiles } = require('../../demo/ftp-server');
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ftps-seed-'));
+    try {
+      seedExampleFiles(root);
+      const READERS = { 'ftps-get': 'file', 'ftps-mdtm': 'file', 'ftps-list': 'dir' };
+      let checked = 0;
+      for (const f of fs.readdirSync(path.join(ROOT, 'examples')).filter((x) => x.endsWith('.json'))) {
+        const flow = JSON.parse(read('examples', f));
+        const byId = new Map(flow.map((n) => [n.id, n]));
+        for (const inj of flow.filter((n) => n.type === 'inject')) {
+          const fname = (inj.props || []).find((p) => p.p === 'filename' && p.vt === 'str');
+          if (!fname) continue;
+          for (const target of inj.wires.flat().map((id) => byId.get(id))) {
+            let kind = READERS[target.type];
+            if (target.type === 'ftps-ops' && ['exists', 'size', 'stat'].includes(target.operation)) kind = 'file';
+            if (target.type === 'ftps-mdtm' && target.action === 'set') kind = 'file';
+            if (!kind) continue;
+            // a multi-file get (a glob in the path) lists the literal folder before the first wildcard
+            const parts = fname.v.split('/');
+            const wild = parts.findIndex((x) => /[*?[{]/.test(x));
+            if (wild >= 0) {
+              assert.strictEqual(target.type, 'ftps-get', `${f}: a glob only on ftps-get`);
+              kind = 'dir';
+            }
+            const local = path.join(root, wild >= 0 ? parts.slice(0, wild).join('/') : fname.v);
+            assert.ok(fs.existsSync(local), `${f}: ${inj.name} reads ${fname.v}, which the demo server has`);
+            assert.strictEqual(fs.statSync(local).isDirectory(), kind === 'dir', `${f}: ${fname.v} is a ${kind}`);
+            checked++;
+          }
+        }
+      }
+      assert.ok(checked >= 6, `${checked} reads checked`);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('loads as a module in a real Node-RED runtime (types, editor HTML, help, catalogs, icons)', function () {

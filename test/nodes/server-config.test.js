@@ -21,9 +21,19 @@ describe('ftps-server settings', () => {
       timeout: 120,
       preserveTimestamp: false,
       debug: 0,
+      maxMemory: 256,
+      lowSpeedLimit: 1,
+      lowSpeedTime: 60,
     });
     assert.strictEqual(s.maxConnections, 1);
     assert.strictEqual(s.idleTimeout, 60);
+  });
+
+  it('maxMemory, lowSpeedLimit and lowSpeedTime from editor strings; junk gives the defaults', () => {
+    const s = serverSettings({ ...base, host: 'h', maxMemory: '8', lowSpeedLimit: '0', lowSpeedTime: '5' }, undefined);
+    assert.deepStrictEqual([s.client.maxMemory, s.client.lowSpeedLimit, s.client.lowSpeedTime], [8, 0, 5]);
+    const j = serverSettings({ ...base, host: 'h', maxMemory: 'x', lowSpeedLimit: '-1', lowSpeedTime: '0' }, undefined);
+    assert.deepStrictEqual([j.client.maxMemory, j.client.lowSpeedLimit, j.client.lowSpeedTime], [256, 1, 60]);
   });
 
   it('editor strings become numbers and booleans; port "" means the default', () => {
@@ -46,6 +56,14 @@ describe('ftps-server settings', () => {
     assert.strictEqual(s.client.pasvHost, '10.0.0.1');
     assert.strictEqual(s.client.overrideHelp, 'MFMT, SIZE');
     assert.strictEqual(serverSettings({ ...base, host: 'h', port: '' }, undefined).client.port, undefined);
+  });
+
+  it('fingerprint: goes to the TLS settings, with or without a tls-config node; not for plain FTP', () => {
+    const fp = ' ab:cd ';
+    assert.strictEqual(serverSettings({ ...base, host: 'h', fingerprint: fp }, undefined).client.tls.fingerprint, 'ab:cd');
+    assert.strictEqual(serverSettings({ ...base, host: 'h', fingerprint: fp }, { ca: 'CA', rejectUnauthorized: true }).client.tls.fingerprint, 'ab:cd');
+    assert.strictEqual(serverSettings({ ...base, host: 'h', fingerprint: fp, encryption: 'clear' }, undefined).client.tls.fingerprint, undefined);
+    assert.strictEqual(serverSettings({ ...base, host: 'h', fingerprint: '' }, undefined).client.tls.fingerprint, undefined);
   });
 
   it('clear encryption forces clear data and no CCC', () => {

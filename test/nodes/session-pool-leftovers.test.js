@@ -11,6 +11,7 @@ function world() {
       id: w.created.length + 1,
       connected: false,
       hasStrayReply: false,
+      closedReason: null,
       leftovers: [],
       async delete(p) {
         w.deletes.push(`${c.id}:${p}`);

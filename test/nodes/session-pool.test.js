@@ -24,6 +24,7 @@ function fakeWorld(opts = {}) {
       id: world.created.length + 1,
       connected: false,
       hasStrayReply: false,
+      closedReason: null,
       leftovers: [],
       quits: 0,
       closes: 0,

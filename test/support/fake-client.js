@@ -9,6 +9,9 @@ class FakeClient {
   constructor() {
     this.connected = true;
     this.hasStrayReply = false;
+    this.closedReason = null;
+    /** maxMemory for list(): unbounded unless a test sets it. */
+    this.maxListingBytes = Number.MAX_SAFE_INTEGER;
     this.leftovers = [];
     this.lastReply = null;
     /** FEAT's features; MLST in it turns MLSD on for list(). */

@@ -157,4 +157,15 @@ describe('errors: scratchPath', () => {
   it('the default body differs between calls', () => {
     assert.notEqual(scratchPath('f', {}, false), scratchPath('f', {}, false));
   });
+
+  it('maskSecrets / maskErrorSecrets: every echo of a secret becomes ****, in message, server text and command', () => {
+    const { maskSecrets, maskErrorSecrets, FtpError: E } = require('../../nodes/lib/errors');
+    assert.strictEqual(maskSecrets("530 'pw' and pw again", ['pw']), "530 '****' and **** again");
+    assert.strictEqual(maskSecrets('no secret', ['']), 'no secret');
+    // a short secret only where it stands alone
+    assert.strictEqual(maskSecrets("530 bad password 'x' for xavier", ['x']), "530 bad password '****' for xavier");
+    assert.strictEqual(maskSecrets('p', ['p']), '****');
+    const e = maskErrorSecrets(new E("login: 530 bad 'hunter2'", { kind: 'reply', code: 530, serverMessage: "bad 'hunter2'", command: 'x hunter2' }), ['hunter2']);
+    assert.deepStrictEqual([e.message, e.serverMessage, e.command], ["login: 530 bad '****'", "bad '****'", 'x ****']);
+  });
 });

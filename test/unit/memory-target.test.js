@@ -59,4 +59,20 @@ describe('MemoryTarget (downloads into memory read into one reused buffer)', () 
     assert.equal(out.toString(), 'short');
     assert.ok(out.buffer.byteLength < 1024 * 1024);
   });
+
+  it('stops at its limit: take() returns false with an error naming maxMemory, calls onFailure once, never throws', async () => {
+    const t = new MemoryTarget(1000, 'x.bin');
+    const failures = [];
+    t.onFailure = (e) => failures.push(e);
+    assert.equal(t.take(Buffer.alloc(600), 600), true);
+    assert.equal(t.take(Buffer.alloc(600), 600), false);
+    assert.match(t.error.message, /x\.bin is larger than maxMemory/);
+    assert.equal(t.take(Buffer.alloc(1), 1), false);
+    assert.equal(failures.length, 1);
+    // the stream side reports it as the write's error
+    const w = new MemoryTarget(10).writable();
+    w.on('error', () => undefined); // a pipeline listens in the client
+    const err = await new Promise((r) => w.write(Buffer.alloc(11), r));
+    assert.match(err.message, /maxMemory/);
+  });
 });

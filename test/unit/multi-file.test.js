@@ -3,7 +3,8 @@
 // session is used: glob paths split, unsafe names, skip rules, options,
 // claim names and when a claim is stale.
 const assert = require('node:assert/strict');
-const { splitGlobPath, unsafeName, readMultiOptions, strictChoice } = require('../../nodes/nodes/multi-options');
+const { splitGlobPath, unsafeName, readMultiOptions } = require('../../nodes/nodes/multi-options');
+const { optionProblem } = require('../../nodes/nodes/options');
 const { shouldSkip } = require('../../nodes/nodes/multi-file');
 const { claimInstance, claimPathFor, parseClaim, ClaimTracker, isClaimName } = require('../../nodes/nodes/watch-claim');
 
@@ -48,12 +49,16 @@ describe('multi-file: skip rules', () => {
 });
 
 describe('multi-file: options', () => {
-  it('contract defaults; unknown enumerated values and junk numbers are errors', () => {
+  it('contract defaults; unknown enumerated values and junk numbers are recorded for optionProblem()', () => {
     assert.deepEqual(readMultiOptions({}), { recursive: false, skip: 'none', deleteExtraneous: false, concurrency: 1, dot: false });
     assert.deepEqual(readMultiOptions({ recursive: 'true', skip: 'older', deleteExtraneous: true, concurrency: '4' }), { recursive: true, skip: 'older', deleteExtraneous: true, concurrency: 4, dot: false });
-    assert.throws(() => readMultiOptions({ skip: 'newer' }), /unknown skip "newer"/);
-    assert.throws(() => readMultiOptions({ concurrency: 0 }), /concurrency/);
-    assert.throws(() => strictChoice(3, ['a'], 'a', 'x'), /unknown x "3"/);
+    const bad = { skip: 'newer' };
+    readMultiOptions(bad);
+    assert.match(optionProblem(bad), /skip: unknown value "newer"/);
+    const zero = { concurrency: 0 };
+    readMultiOptions(zero);
+    assert.match(optionProblem(zero), /concurrency/);
+    assert.strictEqual(optionProblem({}), undefined);
   });
 });
 

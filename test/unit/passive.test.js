@@ -132,3 +132,14 @@ describe('passive: choosePassiveHost', () => {
     assert.deepEqual(choosePassiveHost('192.0.2.1', PEER, HOST, '192.0.2.1', false), { host: '192.0.2.1', note: '' });
   });
 });
+
+describe('passive: data ports below 1024', () => {
+  const { assertDataPort } = require('../../nodes/lib/passive');
+  const r = { code: 227, message: '(127,0,0,1,0,25)', lines: [] };
+  it('refuses a port below 1024 with the reason, unless pasvHost is set', () => {
+    assert.throws(() => assertDataPort(25, undefined, 'PASV', r), /data port 25, below 1024/);
+    assert.throws(() => assertDataPort(1023, '', 'EPSV', r), /below 1024/);
+    assert.doesNotThrow(() => assertDataPort(25, 'ftp.example.com', 'PASV', r));
+    assert.doesNotThrow(() => assertDataPort(1024, undefined, 'EPSV', r));
+  });
+});

@@ -263,24 +263,31 @@ describe('reply: ReplyParser', () => {
       assert.throws(() => p.feed(Buffer.from('200 ' + 'a'.repeat(100_000) + '\r\n')), ReplyParserError);
     });
 
-    it('throws ReplyParserError for a multi-line reply of more than 100,000 lines', () => {
+    it('throws ReplyParserError for a multi-line reply longer than 1 MiB that never ends (220- forever)', () => {
       const p = new ReplyParser(() => assert.fail('no reply expected'));
-      p.feed(Buffer.from('211-start\r\n'));
-      const block = Buffer.from('x\r\n'.repeat(10_000));
-      for (let i = 0; i < 9; i++) p.feed(block);
-      p.feed(Buffer.from('x\r\n'.repeat(9_999))); // 99,999 inner lines + the first: at the limit
+      p.feed(Buffer.from('220-start\r\n'));
+      const block = Buffer.from('220-more and more\r\n'.repeat(1000)); // 19,000 bytes
+      for (let i = 0; i < 55; i++) p.feed(block); // 1,045,000: under 1 MiB
       assert.throws(
-        () => p.feed(Buffer.from('x\r\n')),
-        (e) => e instanceof ReplyParserError && e instanceof Error && /211 longer than 100000 lines/.test(e.message),
+        () => p.feed(block),
+        (e) => e instanceof ReplyParserError && /multi-line reply 220 longer than 1048576 bytes/.test(e.message),
       );
     });
 
-    it('a reply of exactly 100,000 lines is accepted', () => {
+    it('a multi-line reply of 100,000 short lines (under 1 MiB) is accepted', () => {
       const out = [];
       const p = new ReplyParser((r) => out.push(r));
       p.feed(Buffer.from('211-start\r\n' + 'x\r\n'.repeat(99_998) + '211 end\r\n'));
       assert.equal(out.length, 1);
       assert.equal(out[0].lines.length, 100_000);
+    });
+
+    it('lines that are no reply are bounded too (1 MiB), not kept forever', () => {
+      const p = new ReplyParser(() => assert.fail('no reply expected'));
+      const block = Buffer.from('garbage line\r\n'.repeat(10_000));
+      assert.throws(() => {
+        for (let i = 0; i < 10; i++) p.feed(block);
+      }, ReplyParserError);
     });
   });
 
