@@ -117,6 +117,8 @@ function seedExampleFiles(root) {
     'data/sensor-01.csv': 'timestamp,temperature_c\n2024-01-01T00:00:00Z,21.5\n',
     'data/2024/sensor-02.csv': 'timestamp,temperature_c\n2024-01-02T00:00:00Z,22.0\n',
     'inbox/example.csv': 'id,value\n1,42\n',
+    'logs/device.log': '2024-01-01T00:00:00Z boot\n',
+    'logs/2024/device.log': '2024-01-02T00:00:00Z reboot\n',
   };
   for (const d of ['upload', 'outbox', 'inbox/done', 'processed', 'sensors']) fs.mkdirSync(path.join(root, d), { recursive: true });
   for (const [name, content] of Object.entries(files)) {

@@ -1,13 +1,17 @@
 /** ftps-get: download a remote file into msg.payload (Buffer or string), a local file, or a series of chunk messages. */
 import { Writable } from 'node:stream';
+import { isWild } from './lib';
 import type { TransferType } from './lib';
+import { multiGet } from './nodes/multi-file';
+import { MultiDef, MultiOptions, readMultiOptions } from './nodes/multi-options';
+import { inputError } from './nodes/node-error';
 import { ActionDef, setupAction } from './nodes/action';
 import { choice, flag, optionalFlag, transferTypeOf } from './nodes/options';
 import { FtpsInfo, ftpsInfo, transferSummary, withResult } from './nodes/result';
 import { readPath, typedField } from './nodes/typed-input';
 import type { Node, NodeAPI, NodeMessage } from './nodes/red';
 
-interface GetDef extends ActionDef {
+interface GetDef extends ActionDef, MultiDef {
   path?: string;
   pathType?: string;
   output?: string;
@@ -34,10 +38,19 @@ export = function (RED: NodeAPI): void {
     const resume = flag(def.resume, false);
     const preserveTimestamp = optionalFlag(def.preserveTimestamp);
     const chunkSize = Math.max(1024, Math.floor(Number(def.chunkSize) || 65536));
+    const multi: MultiOptions = readMultiOptions(def);
 
     setupAction(RED, node, def, async (msg, io) => {
       const remote = await readPath(io, msg, pathField, 'remote path', true);
       const type = transferTypeOf(msg, nodeType);
+
+      // Kermit's MGET: a glob anywhere in the path, or a whole tree
+      if (multi.recursive || isWild(remote)) {
+        if (output !== 'file') throw inputError(`a multi-file get (a glob in the path or "recursive" on) needs output "file" with a local folder in localFilename, not "${output}"`);
+        if (resume) throw inputError('resume is for one file: a multi-file get uses skip ("same" or "older") instead');
+        const localDir = await io.localPath(await readPath(io, msg, localField, 'local folder', true));
+        return multiGet(msg, io, { remote, localDir, opts: multi, type, preserveTimestamp });
+      }
 
       if (output === 'file') {
         const local = await io.localPath(await readPath(io, msg, localField, 'local file name', true));

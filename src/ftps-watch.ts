@@ -7,15 +7,16 @@
  */
 import * as path from 'node:path';
 import { promises as fsp } from 'node:fs';
-import { assertSafeArgument, LIST_METHODS, mkdirp, remoteDirname, staysBelow } from './lib';
+import { assertSafeArgument, exists, globMatches, isConnectionLost, isFtpError, LIST_METHODS, mkdirp, remoteDirname, staysBelow } from './lib';
 import type { FtpsClient } from './lib';
 import type { ActionDef } from './nodes/action';
 import { FtpsNodeError, inputError, toNodeError } from './nodes/node-error';
-import { choice, flag, optionProblem } from './nodes/options';
+import { choice, count, flag, optionProblem } from './nodes/options';
 import { linkServer } from './nodes/server-link';
 import { planSelection, MsgEntry, relativeTo, selectEntries, toMsgEntry } from './nodes/listing';
 import type { Node, NodeAPI, NodeDone, NodeMessage, NodeSend } from './nodes/red';
 import { backoffMs, EVENT_SETS, restoreState, WatchEvent, WatchState } from './nodes/watch-state';
+import { claimInstance, claimPathFor, ClaimTracker, isClaimName, parseClaim } from './nodes/watch-claim';
 
 interface WatchDef extends ActionDef {
   path?: string;
@@ -36,6 +37,10 @@ interface WatchDef extends ActionDef {
   method?: string;
   /** Let the glob match names starting with a dot (default false). */
   dot?: boolean | string;
+  /** Several instances share the directory: rename each file to a claim name before it is emitted. */
+  claim?: boolean | string;
+  /** Seconds after which a claim left behind (its instance stopped) is taken over. */
+  claimTimeout?: number | string;
 }
 
 interface ContextStore {
@@ -57,6 +62,13 @@ function resolveUnder(base: string, p: string): string {
 function isUnder(dir: string, p: string): boolean {
   const d = dir.replace(/\/+$/, '');
   return d !== '' && (p === d || p.startsWith(`${d}/`));
+}
+
+function shuffle<T>(a: T[]): void {
+  for (let i = a.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [a[i], a[j]] = [a[j], a[i]];
+  }
 }
 
 function clock(d: Date): string {
@@ -90,6 +102,8 @@ export = function (RED: NodeAPI): void {
     const method = choice(def, 'method', LIST_METHODS.filter((m) => m !== 'nlst'), 'auto');
     const emitExisting = flag(def.emitExisting, false);
     const dot = flag(def.dot, false);
+    const claim = flag(def.claim, false);
+    const instance = claimInstance(node.id);
 
     let watched = String(def.path ?? '').trim() || '/';
     let closing = false;
@@ -102,11 +116,13 @@ export = function (RED: NodeAPI): void {
     const scopeOf = (dir: string): string => JSON.stringify(dot ? [dir, pattern, recursive, true] : [dir, pattern, recursive]);
     const moveTo = (): string => resolveUnder(watched, moveToRaw);
 
+    const claims = new ClaimTracker(count(def, 'claimTimeout', 600, 0) * 1000);
     let configError: string | undefined = optionProblem(def);
     try {
       assertSafeArgument(watched, 'path');
       if (moveToRaw) assertSafeArgument(moveToRaw, 'moveTo');
       if (afterEmit === 'move' && !moveToRaw) configError ??= 'afterEmit is "move" but no moveTo directory is set';
+      if (claim && afterEmit === 'keep') configError ??= 'claim needs afterEmit "delete" or "move": a claimed file left in place would stay claimed';
     } catch (e) {
       configError ??= (e as Error).message;
     }
@@ -151,20 +167,70 @@ export = function (RED: NodeAPI): void {
         }
       });
 
-    /** The files below the watched path that the pattern selects (the glob rule of ftps-list), as ftps-list gives them. */
-    const snapshot = (dir: string): Promise<MsgEntry[]> =>
+    /**
+     * The files below the watched path that the pattern selects (the glob
+     * rule of ftps-list), as ftps-list gives them, and the claims there
+     * (names starting .ftps-claim.: never emitted by any watcher).
+     */
+    const snapshot = (dir: string): Promise<{ files: MsgEntry[]; claimed: MsgEntry[] }> =>
       run(async (client: FtpsClient, jc) => {
         const skip = recursive && afterEmit === 'move' ? moveTo() : '';
-        const found = await selectEntries(client, planSelection(dir, { pattern, recursive, method }), { pattern, recursive, method, dot, signal: jc.signal });
-        return found.filter((e) => e.type === 'file' && !isUnder(skip, e.path)).map(toMsgEntry);
+        const plan = planSelection(dir, { pattern, recursive, method });
+        // claims are found whatever the pattern says (they start with a dot); the pattern is applied here
+        const found = await selectEntries(client, claim ? { ...plan, pattern: '' } : plan, { pattern, recursive, method, dot, signal: jc.signal });
+        const plain = found.filter((e) => e.type === 'file' && !isUnder(skip, e.path));
+        const claimed = plain.filter((e) => isClaimName(e.name));
+        const files = plain.filter((e) => !isClaimName(e.name) && (!claim || globMatches(plan.pattern, e.rel, { dot })));
+        const takeable = claimed.filter((e) => {
+          const c = parseClaim(e.rel);
+          return c !== null && globMatches(plan.pattern, c.original, { dot });
+        });
+        return { files: files.map(toMsgEntry), claimed: takeable.map(toMsgEntry) };
+      });
+
+    /**
+     * Claim the file before it is emitted: rename it (atomic on the server)
+     * from `from` to this instance's claim name and refresh the claim's
+     * time, so others see when it was claimed. Resolves with the claim's
+     * path, or null when another instance was first (the file is gone).
+     */
+    const takeClaim = (original: string, from: string): Promise<string | null> =>
+      run(async (client) => {
+        const mine = claimPathFor(instance, original);
+        try {
+          if (from !== mine) await client.rename(from, mine);
+        } catch (e) {
+          // another instance was first: RNFR finds nothing (550), or RNTO does after RNFR did (Pure-FTPd: 451)
+          if (isFtpError(e) && e.code !== undefined && e.code >= 400 && !isConnectionLost(e) && !(await exists(client, from))) return null;
+          throw e;
+        }
+        // best effort: without a way to set times, a claim keeps the file's own time
+        await client.setModified(mine, new Date()).catch(() => undefined);
+        return mine;
       });
 
     /** Download, send, then delete or move one event's file; a failure goes to Catch with the file's msg and leaves the event uncommitted. */
-    const handle = async (ev: WatchEvent<MsgEntry>, dir: string, send: NodeSend): Promise<void> => {
+    const handle = async (ev: WatchEvent<MsgEntry>, dir: string, send: NodeSend, takeOver?: string): Promise<void> => {
       const msg: NodeMessage = { filename: ev.path, event: ev.event, entry: ev.entry, payload: ev.entry, topic: ev.path };
       let step = 'send';
+      // where the file is on the server: its own path, or this instance's claim of it
+      let src = ev.path;
       try {
         let gone = false;
+        if (claim && ev.event === 'unlink') {
+          // with several instances a file going away is usually another instance's claim: not an event
+          state?.commit(ev, true);
+          return;
+        }
+        if (claim) {
+          step = 'claim';
+          const mine = await takeClaim(ev.path, takeOver ?? ev.path);
+          if (mine === null) {
+            if (!takeOver) state?.commit(ev, true);
+            return;
+          }
+          src = mine;
+        }
         if (ev.event !== 'unlink') {
           if (afterEmit !== 'keep' && !staysBelow(dir, ev.path)) throw inputError(`refusing to ${afterEmit} ${ev.path}: the server listed it outside ${dir}`);
           const rel = relativeTo(dir, ev.path).replace(/^\/+/, '');
@@ -174,19 +240,19 @@ export = function (RED: NodeAPI): void {
             if (!isUnder(path.resolve(localFolder), local)) throw inputError(`refusing to write ${rel} outside ${localFolder}`);
             await fsp.mkdir(path.dirname(local), { recursive: true });
             // client.get writes a scratch file and renames it into place once complete
-            await run((client, jc) => client.get(ev.path, local, { signal: jc.signal, onProgress: (p) => p.bytes > 0 && jc.commit() }));
+            await run((client, jc) => client.get(src, local, { signal: jc.signal, onProgress: (p) => p.bytes > 0 && jc.commit() }));
             msg.localFilename = local;
             if (download) msg.payload = await fsp.readFile(local);
           } else if (download) {
             step = 'download';
-            msg.payload = await run((client, jc) => client.getBuffer(ev.path, { signal: jc.signal }));
+            msg.payload = await run((client, jc) => client.getBuffer(src, { signal: jc.signal }));
           }
           if (closing) return;
           step = 'send';
           send(msg);
           if (afterEmit === 'delete') {
             step = 'delete';
-            await run((client) => client.delete(ev.path));
+            await run((client) => client.delete(src));
             gone = true;
           } else if (afterEmit === 'move') {
             const target = resolveUnder(moveTo(), rel);
@@ -194,7 +260,7 @@ export = function (RED: NodeAPI): void {
             await run(async (client) => {
               // a file from a subdirectory keeps its place below moveTo
               if (rel.includes('/')) await mkdirp(client, remoteDirname(target));
-              await client.rename(ev.path, target);
+              await client.rename(src, target);
             });
             gone = true;
           }
@@ -202,8 +268,13 @@ export = function (RED: NodeAPI): void {
           if (closing) return;
           send(msg);
         }
-        state?.commit(ev, gone);
+        if (!takeOver) state?.commit(ev, gone);
       } catch (e) {
+        if (src !== ev.path && step !== 'delete' && !step.startsWith('move')) {
+          // not emitted: give the file back so it is offered again (else its claim goes stale and is taken over)
+          const claimed = src;
+          await run((client) => client.rename(claimed, ev.path)).catch(() => undefined);
+        }
         if (closing) return;
         const err = toNodeError(e);
         const text = `ftps-watch: ${step} failed for ${ev.path} (offered again at the next poll): ${err.message}`;
@@ -223,8 +294,9 @@ export = function (RED: NodeAPI): void {
       const dir = watched;
       if (st.data.scope !== scopeOf(dir)) st.data = restoreState<MsgEntry>(undefined, scopeOf(dir));
       let files: MsgEntry[];
+      let claimed: MsgEntry[];
       try {
-        files = await snapshot(dir);
+        ({ files, claimed } = await snapshot(dir));
       } catch (e) {
         if (closing) return undefined;
         const err = toNodeError(e);
@@ -237,9 +309,24 @@ export = function (RED: NodeAPI): void {
       if (failures > 0) node.log(`ftps-watch: polling ${dir} works again`);
       failures = 0;
       const due = st.poll(files, Date.now());
+      // instances sharing a directory see the same files due at once: each takes them in its own order,
+      // so they rarely race for one file (a lost race is a refused RNFR, which Pure-FTPd answers ever more slowly)
+      if (claim) shuffle(due);
       for (const ev of due) {
         if (closing) break;
         await handle(ev, dir, send);
+      }
+      if (claim) {
+        // claims left by an instance that stopped: emitted under the file's original path
+        for (const stalePath of claims.poll(claimed, Date.now())) {
+          if (closing) break;
+          const c = parseClaim(stalePath);
+          const entry = claimed.find((e) => e.path === stalePath);
+          if (!c || !entry) continue;
+          claims.forget(stalePath);
+          const orig = { ...entry, name: c.original.slice(c.original.lastIndexOf('/') + 1), path: c.original };
+          await handle({ event: 'add', path: c.original, entry: orig, sig: '' }, dir, send, stalePath);
+        }
       }
       await saveState();
       if (!closing) {

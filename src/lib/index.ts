@@ -36,7 +36,7 @@ export type { TreeClient, TreeProgress, TreeTransferOptions, TreeTransferResult 
 export { isDir, exists, mkdirp, remoteDirname, ancestors } from './remote-fs';
 export { stat, isAmbiguousMissing } from './stat';
 export type { StatClient } from './stat';
-export { staysBelow } from './safe-names';
+export { isPlainName, staysBelow } from './safe-names';
 export type { CwdClient, DirClient } from './remote-fs';
 export { FeatureSwitches, SWITCHABLE, switchName, mlstOptsFacts, resumeNeedsSize } from './feature-switches';
 export type { Switchable } from './feature-switches';

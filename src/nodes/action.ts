@@ -39,6 +39,8 @@ export interface ActionIO {
   sendNow(msg: NodeMessage): void;
   /** A local file name checked against the server's localRoot (and resolved inside it). */
   localPath(name: string): Promise<string>;
+  /** Show a progress text of the node's own (multi-file transfers: files and bytes), throttled unless `now`. */
+  status(text: string, now?: boolean): void;
 }
 
 export type Handler = (msg: NodeMessage, io: ActionIO) => Promise<Outcome>;
@@ -83,6 +85,7 @@ export function setupAction(RED: NodeAPI, node: Node, def: ActionDef, handler: H
       },
       sendNow: (m) => send(m),
       localPath: (name) => resolveLocalPath(link.server?.localRoot, name),
+      status: (text, now) => (now ? view.now : view.set).call(view, { fill: 'blue', shape: 'dot', text }),
     };
     let work: Promise<Outcome>;
     const badOption = optionProblem(def);

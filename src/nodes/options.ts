@@ -33,9 +33,26 @@ export function choice<T extends string>(def: object, field: string, allowed: re
   const v = (def as Record<string, unknown>)[field];
   if (v === undefined || v === null || v === '') return dflt;
   if (typeof v === 'string' && (allowed as readonly string[]).includes(v)) return v as T;
+  record(def, `${field}: unknown value ${JSON.stringify(v)} (one of ${allowed.join(', ')}); nothing was sent`);
+  return dflt;
+}
+
+function record(def: object, problem: string): void {
   const list = problems.get(def) ?? [];
-  list.push(`${field}: unknown value ${JSON.stringify(v)} (one of ${allowed.join(', ')}); nothing was sent`);
+  list.push(problem);
   problems.set(def, list);
+}
+
+/**
+ * The whole-number option `def[field]`: missing or "" gives `dflt`; junk or
+ * a value below `min` is recorded for optionProblem() (like choice) and gives `dflt`.
+ */
+export function count(def: object, field: string, dflt: number, min: number): number {
+  const v = (def as Record<string, unknown>)[field];
+  if (v === undefined || v === null || v === '') return dflt;
+  const n = Number(v);
+  if (Number.isFinite(n) && n >= min) return Math.floor(n);
+  record(def, `${field}: must be a number of at least ${min}, not ${JSON.stringify(v)}; nothing was sent`);
   return dflt;
 }
 

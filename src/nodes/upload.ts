@@ -2,13 +2,15 @@
 import { isRefusal, mkdirp, remoteDirname, resumeNeedsSize } from '../lib';
 import type { FtpsClient, ScratchOptions, TransferOptions, TransferResult, TransferType, UploadSource } from '../lib';
 import type { ActionDef, ActionIO, Outcome } from './action';
+import { isMultiSource, multiPut } from './multi-file';
+import { MultiDef, MultiOptions, readMultiOptions, splitGlobPath } from './multi-options';
 import { inputError } from './node-error';
 import { choice, flag, optionalFlag, transferTypeOf } from './options';
 import { ftpsInfo, transferSummary, withResult } from './result';
 import { readPath, typedField } from './typed-input';
 import type { NodeDef, NodeMessage } from './red';
 
-export interface UploadDef extends ActionDef {
+export interface UploadDef extends ActionDef, MultiDef {
   path?: string;
   pathType?: string;
   source?: string;
@@ -85,13 +87,25 @@ export function uploadHandler(def: UploadDef, xput: boolean): (msg: NodeMessage,
     if (def.body) scratch.body = String(def.body);
   }
   const label = xput ? 'xput' : mode === 'append' ? 'append' : 'put';
+  const multi: MultiOptions = readMultiOptions(def);
 
   return async (msg, io) => {
-    const remote = await readPath(io, msg, pathField, 'remote path', mode !== 'unique');
     const type = transferTypeOf(msg, nodeType);
     let source: UploadSource;
-    if (fromFile) source = await io.localPath(await readPath(io, msg, localField, 'local file name', true));
-    else source = payloadBytes(msg.payload);
+    if (fromFile) {
+      const name = await readPath(io, msg, localField, 'local file name', true);
+      // Kermit's MPUT: a glob or a folder as the source, the remote path is then a directory
+      const split = splitGlobPath(name);
+      const checked = await io.localPath(split.pattern === '' ? name : split.dir === '' ? '.' : split.dir);
+      if (await isMultiSource(checked, split.pattern !== '' || multi.recursive)) {
+        if (mode !== 'overwrite' || resume) throw inputError(`a multi-file ${label} (a glob or folder in localFilename, or "recursive" on) uploads with mode "overwrite" and no resume; use skip ("same" or "older") for update-only uploads`);
+        const local = split.pattern === '' ? checked : `${checked.replace(/\/+$/, '')}/${split.pattern}`;
+        const remoteDir = await readPath(io, msg, pathField, 'remote directory', true);
+        return multiPut(msg, io, { local, remote: remoteDir, opts: multi, type, preserveTimestamp, xput: xput ? scratch : null });
+      }
+      source = checked;
+    } else source = payloadBytes(msg.payload);
+    const remote = await readPath(io, msg, pathField, 'remote path', mode !== 'unique');
 
     const r: TransferResult = await io.run(async (client, ctx) => {
       const opts: TransferOptions = { type, preserveTimestamp, signal: ctx.signal, onProgress: io.progress(label, ctx) };

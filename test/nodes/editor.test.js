@@ -450,6 +450,7 @@ describe('editor in headless chromium (the demo as npm start runs it)', function
         RED.nodes.eachNode(() => { after += 1; });
         return after - before;
       }, flow);
+      // config nodes and the tab (a workspace) are not counted by eachNode
       assert.strictEqual(n, flow.filter((x) => x.type !== 'ftps-server' && x.type !== 'tab').length, f);
     }
     assert.deepStrictEqual(errors, []);

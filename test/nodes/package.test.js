@@ -272,7 +272,14 @@ describe('package files (editor, help, locales, icons, examples)', function () {
             if (target.type === 'ftps-ops' && ['exists', 'size', 'stat'].includes(target.operation)) kind = 'file';
             if (target.type === 'ftps-mdtm' && target.action === 'set') kind = 'file';
             if (!kind) continue;
-            const local = path.join(root, fname.v);
+            // a multi-file get (a glob in the path) lists the literal folder before the first wildcard
+            const parts = fname.v.split('/');
+            const wild = parts.findIndex((x) => /[*?[{]/.test(x));
+            if (wild >= 0) {
+              assert.strictEqual(target.type, 'ftps-get', `${f}: a glob only on ftps-get`);
+              kind = 'dir';
+            }
+            const local = path.join(root, wild >= 0 ? parts.slice(0, wild).join('/') : fname.v);
             assert.ok(fs.existsSync(local), `${f}: ${inj.name} reads ${fname.v}, which the demo server has`);
             assert.strictEqual(fs.statSync(local).isDirectory(), kind === 'dir', `${f}: ${fname.v} is a ${kind}`);
             checked++;

@@ -1,0 +1,89 @@
+/**
+ * What multi-file get and put (the contract's "Kermit's MGET and MPUT")
+ * decide before any session is used: their options, where a glob path
+ * splits into a literal directory and a pattern, and which names may be
+ * written on the receiving side.
+ */
+import { isPlainName, isWild } from '../lib';
+import { choice, count, flag } from './options';
+
+export type SkipRule = 'none' | 'same' | 'older';
+
+export interface MultiOptions {
+  recursive: boolean;
+  skip: SkipRule;
+  deleteExtraneous: boolean;
+  concurrency: number;
+  /** Let the glob match names starting with a dot. */
+  dot: boolean;
+}
+
+/** The most files one message keeps in flight, whatever the flow says (the pool bounds sessions anyway). */
+const MAX_CONCURRENCY = 64;
+
+export interface MultiDef {
+  recursive?: boolean | string;
+  skip?: string;
+  deleteExtraneous?: boolean | string;
+  concurrency?: number | string;
+  dot?: boolean | string;
+}
+
+/**
+ * The node's multi-file options with the contract's defaults; an unknown
+ * `skip` or a junk `concurrency` is recorded for optionProblem(), which
+ * fails every message before anything is sent.
+ */
+export function readMultiOptions(def: MultiDef): MultiOptions {
+  return {
+    recursive: flag(def.recursive, false),
+    skip: choice<SkipRule>(def, 'skip', ['none', 'same', 'older'], 'none'),
+    deleteExtraneous: flag(def.deleteExtraneous, false),
+    concurrency: Math.min(MAX_CONCURRENCY, count(def, 'concurrency', 1, 1)),
+    dot: flag(def.dot, false),
+  };
+}
+
+/**
+ * "logs/*.csv" → { dir: "logs", pattern: "*.csv" }; "/d/*\/x.csv" →
+ * { dir: "/d", pattern: "*\/x.csv" } (the longest literal prefix is listed,
+ * the rest matched by the client); no wildcard → { dir: p, pattern: "" }.
+ * `depth` is how many levels below `dir` the pattern reaches.
+ */
+export function splitGlobPath(p: string): { dir: string; pattern: string; depth: number } {
+  const parts = p.split('/');
+  const i = parts.findIndex((s) => isWild(s));
+  if (i < 0) return { dir: p, pattern: '', depth: 0 };
+  const head = parts.slice(0, i);
+  const dir = head.length === 1 && head[0] === '' ? '/' : head.join('/');
+  const rest = parts.slice(i).filter((s) => s !== '');
+  return { dir, pattern: rest.join('/'), depth: rest.length - 1 };
+}
+
+/** The longest name most local file systems take (NAME_MAX, in bytes), and a whole path (PATH_MAX). */
+const NAME_MAX = 255;
+const PATH_MAX = 4095;
+
+/**
+ * Why a relative path from the other side must not be written below the
+ * target (null when it may be): empty, "." or ".." parts, a backslash or
+ * NUL inside a part, an absolute path, a part or path too long for the
+ * local file system. `name` is the entry's own name as listed, which must
+ * not hold a separator (a server that lists "a/b" as one name).
+ */
+export function unsafeName(rel: string, name?: string): string | null {
+  if (name !== undefined && (name.includes('/') || name.includes('\\'))) return 'a "/" or "\\" inside a name';
+  if (rel.startsWith('/') || /^[A-Za-z]:/.test(rel)) return 'an absolute path';
+  const parts = rel.split('/');
+  for (const part of parts) {
+    // the rule is the client's (safe-names.ts); the reason is only for the message
+    if (!isPlainName(part)) {
+      if (part.includes('\0')) return 'a NUL byte inside a name';
+      if (part.includes('\\')) return 'a "\\" inside a name';
+      return '"." or ".." or an empty part would leave the target';
+    }
+    if (Buffer.byteLength(part, 'utf8') > NAME_MAX) return `a name longer than ${NAME_MAX} bytes (too long for the local file system)`;
+  }
+  if (Buffer.byteLength(rel, 'utf8') > PATH_MAX) return `a path longer than ${PATH_MAX} bytes (too long for the local file system)`;
+  return null;
+}
