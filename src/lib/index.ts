@@ -40,7 +40,7 @@ export { isPlainName, staysBelow } from './safe-names';
 export type { CwdClient, DirClient } from './remote-fs';
 export { FeatureSwitches, SWITCHABLE, switchName, mlstOptsFacts, resumeNeedsSize } from './feature-switches';
 export type { Switchable } from './feature-switches';
-export { anyGlobMatches, asList, globMatches, isWild, splitWild } from './match';
+export { anyGlobMatches, asList, globMatches, isWild, splitGlobPath, splitWild } from './match';
 export type { GlobOptions } from './match';
 export { proxyDialer, parseProxyUrl, bypassesProxy } from './proxy-connect';
 export type { ProxySettings, TcpDialer } from './proxy-connect';

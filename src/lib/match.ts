@@ -44,3 +44,19 @@ export function asList(v: string | string[] | undefined): string[] {
   if (v === undefined) return [];
   return (Array.isArray(v) ? v : [v]).map((s) => String(s).trim()).filter(Boolean);
 }
+
+/**
+ * "logs/*.csv" → { dir: "logs", pattern: "*.csv" }; "/d/*\/x.csv" →
+ * { dir: "/d", pattern: "*\/x.csv" } (the longest literal prefix is listed,
+ * the rest matched by the client: ftps-list, multi-file get and put); no wildcard → { dir: p, pattern: "" }.
+ * `depth` is how many levels below `dir` the pattern reaches.
+ */
+export function splitGlobPath(p: string): { dir: string; pattern: string; depth: number } {
+  const parts = p.split('/');
+  const i = parts.findIndex((s) => isWild(s));
+  if (i < 0) return { dir: p, pattern: '', depth: 0 };
+  const head = parts.slice(0, i);
+  const dir = head.length === 1 && head[0] === '' ? '/' : head.join('/');
+  const rest = parts.slice(i).filter((s) => s !== '');
+  return { dir, pattern: rest.join('/'), depth: rest.length - 1 };
+}

@@ -1,5 +1,5 @@
 /** Listings as ftps-list and ftps-watch take them: the glob rule applied, entries shaped for msg.payload. */
-import { globMatches, isWild, list, listDirectory, planListing } from '../lib';
+import { globMatches, list, listDirectory, planListing, splitGlobPath } from '../lib';
 import type { ListEntry, ListingClient, ListMethod, TreeEntry } from '../lib';
 
 /** An entry as it goes into msg.payload: `modified` as an ISO 8601 UTC string. */
@@ -60,27 +60,13 @@ export interface SelectionPlan {
   also?: string;
 }
 
-/**
- * A path with a glob in any part ("logs/*.csv", "*\/2026-*.csv"): the
- * longest literal prefix to list from and the rest to match there (as the
- * path relative to the prefix). Null when the path has no wildcard.
- */
-export function splitGlobPath(p: string): { prefix: string; rest: string } | null {
-  const parts = p.split('/');
-  const first = parts.findIndex((x) => isWild(x));
-  if (first < 0) return null;
-  const head = parts.slice(0, first);
-  const prefix = head.length === 1 && head[0] === '' ? '/' : head.join('/');
-  return { prefix, rest: parts.slice(first).filter((x) => x !== '').join('/') };
-}
-
 /** Checked before any session is used: a one-directory pattern with wildcards in its directory part is refused. */
 export function planSelection(dir: string, sel: Pick<Selection, 'pattern' | 'recursive' | 'method'>): SelectionPlan {
   const g = splitGlobPath(dir);
-  if (g && g.rest !== '') {
-    const spans = g.rest.includes('/');
-    const depth = sel.recursive || g.rest.includes('**') ? undefined : g.rest.split('/').length - 1;
-    return { dir: g.prefix, recursive: sel.recursive || spans, pattern: g.rest, depth, also: sel.pattern || undefined };
+  if (g.pattern !== '') {
+    const spans = g.pattern.includes('/');
+    const depth = sel.recursive || g.pattern.includes('**') ? undefined : g.depth;
+    return { dir: g.dir, recursive: sel.recursive || spans, pattern: g.pattern, depth, also: sel.pattern || undefined };
   }
   if (sel.recursive || !sel.pattern.includes('/')) return { dir, recursive: sel.recursive, pattern: sel.pattern };
   const plan = planListing(dir, { method: sel.method, pattern: sel.pattern, matchLocally: true });

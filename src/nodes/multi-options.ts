@@ -4,7 +4,8 @@
  * splits into a literal directory and a pattern, and which names may be
  * written on the receiving side.
  */
-import { isPlainName, isWild } from '../lib';
+import { isPlainName } from '../lib';
+export { splitGlobPath } from '../lib';
 import { choice, count, flag } from './options';
 
 export type SkipRule = 'none' | 'same' | 'older';
@@ -42,22 +43,6 @@ export function readMultiOptions(def: MultiDef): MultiOptions {
     concurrency: Math.min(MAX_CONCURRENCY, count(def, 'concurrency', 1, 1)),
     dot: flag(def.dot, false),
   };
-}
-
-/**
- * "logs/*.csv" → { dir: "logs", pattern: "*.csv" }; "/d/*\/x.csv" →
- * { dir: "/d", pattern: "*\/x.csv" } (the longest literal prefix is listed,
- * the rest matched by the client); no wildcard → { dir: p, pattern: "" }.
- * `depth` is how many levels below `dir` the pattern reaches.
- */
-export function splitGlobPath(p: string): { dir: string; pattern: string; depth: number } {
-  const parts = p.split('/');
-  const i = parts.findIndex((s) => isWild(s));
-  if (i < 0) return { dir: p, pattern: '', depth: 0 };
-  const head = parts.slice(0, i);
-  const dir = head.length === 1 && head[0] === '' ? '/' : head.join('/');
-  const rest = parts.slice(i).filter((s) => s !== '');
-  return { dir, pattern: rest.join('/'), depth: rest.length - 1 };
 }
 
 /** The longest name most local file systems take (NAME_MAX, in bytes), and a whole path (PATH_MAX). */
