@@ -87,6 +87,7 @@ export function setupAction(RED: NodeAPI, node: Node, def: ActionDef, handler: H
       localPath: (name) => resolveLocalPath(link.server?.localRoot, name),
       status: (text, now) => (now ? view.now : view.set).call(view, { fill: 'blue', shape: 'dot', text }),
     };
+    view.inFlight += 1;
     let work: Promise<Outcome>;
     const badOption = optionProblem(def);
     try {
@@ -105,6 +106,7 @@ export function setupAction(RED: NodeAPI, node: Node, def: ActionDef, handler: H
         error = e ?? new Error('failed');
       }
       await prev;
+      view.inFlight -= 1;
       if (error !== undefined) {
         if (closing) {
           done();

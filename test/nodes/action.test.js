@@ -7,7 +7,7 @@ const path = require('node:path');
 const lib = (name) => require(path.join(__dirname, '..', '..', 'nodes', 'nodes', `${name}.js`));
 const { typedField } = lib('typed-input');
 const { transferTypeOf } = lib('options');
-const { StatusView } = lib('status-view');
+const { StatusView, statusHint } = lib('status-view');
 const { toNodeError } = lib('node-error');
 
 describe('action node helpers', () => {
@@ -47,12 +47,40 @@ describe('action node helpers', () => {
     view.failed(toNodeError(Object.assign(new Error('RETR /x: 550 No such file or directory, and a long tail of text'), { code: 550 })));
     assert.deepStrictEqual(
       shown.map((s) => s.text),
-      ['get 0%', 'get 50%', 'put 100%', 'get 3.0 MiB', '3.0 MiB in 0.1 s', 'RETR /x: 550 No such file or directory, and a l…'],
+      ['get 0%', 'get 50%', 'put 100%', 'get 3.0 MiB', '3.0 MiB in 0.1 s', '550 not found or refused'],
     );
     assert.deepStrictEqual(
       shown.map((s) => `${s.fill}/${s.shape}`),
       ['blue/dot', 'blue/dot', 'blue/dot', 'blue/dot', 'green/dot', 'red/ring'],
     );
+  });
+
+  it('StatusView: a node keeps the result of its last message; the server state shows only while its own message waits', () => {
+    const shown = [];
+    const view = new StatusView({ status: (s) => shown.push(s.text) }, 0);
+    view.server({ fill: 'yellow', shape: 'ring', text: 'connecting' }); // another node's message: not ours
+    view.inFlight = 1;
+    view.server({ fill: 'yellow', shape: 'ring', text: 'connecting' }); // ours waits for a session
+    view.active = 1;
+    view.server({ fill: 'green', shape: 'dot', text: 'connected' }); // ours runs: its own progress shows
+    view.progress('get', { bytes: 1, total: 2 });
+    view.active = 0;
+    view.inFlight = 0;
+    view.done('done');
+    view.server({ fill: 'red', shape: 'ring', text: 'server gone' }); // after our result: not overwritten
+    view.server({ fill: 'grey', shape: 'ring', text: 'idle' });
+    assert.deepStrictEqual(shown, ['connecting', 'get 50%', 'done']);
+  });
+
+  it('statusHint: a short hint by code or kind, never the reply text', () => {
+    assert.strictEqual(statusHint({ code: 530, kind: 'reply' }), '530 login refused');
+    assert.strictEqual(statusHint({ code: 421, kind: 'tls' }), 'TLS or certificate error');
+    assert.strictEqual(statusHint({ code: 421 }), '421 connection lost');
+    assert.strictEqual(statusHint({ code: 599 }), '599 refused');
+    assert.strictEqual(statusHint({ code: 499 }), '499 failed, try again');
+    assert.strictEqual(statusHint({ kind: 'input' }), 'bad input');
+    assert.strictEqual(statusHint({}), 'failed');
+    for (const t of ['530 login refused', '550 not found or refused', 'TLS or certificate error']) assert.ok(t.length <= 32);
   });
 
   it('StatusView: the throttle shows the latest status in the end', async () => {
