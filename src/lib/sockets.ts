@@ -70,10 +70,23 @@ export function startTls(
   } catch (e) {
     // bad key, passphrase or certificate: thrown before any byte is sent
     options.socket?.destroy();
-    return Promise.reject(tlsError(e as Error, `setup of the ${where}`));
+    return Promise.reject(tlsError(keyError(e as NodeJS.ErrnoException, options), `setup of the ${where}`));
   }
   prepare?.(sock);
   return handshakeDone(sock, timeoutMs, where, options);
+}
+
+/**
+ * A wrong passphrase does not always fail OpenSSL's padding check (about
+ * one try in 256 decrypts to garbage with valid padding), and the garbage
+ * then fails as some other decoding error: with a passphrase set, any
+ * OpenSSL decoding failure of the key is the passphrase's.
+ */
+function keyError(err: NodeJS.ErrnoException, options: tls.ConnectionOptions): Error {
+  const code = err.code ?? '';
+  const decoding = code.startsWith('ERR_OSSL_') && code !== 'ERR_OSSL_X509_KEY_VALUES_MISMATCH';
+  if (options.passphrase === undefined || !decoding || code === 'ERR_OSSL_BAD_DECRYPT') return err;
+  return Object.assign(new Error(err.message, { cause: err }), { code: 'ERR_OSSL_BAD_DECRYPT' });
 }
 
 /** Wait for the client handshake of `sock` to end; on failure the socket is destroyed and the error says where. */
