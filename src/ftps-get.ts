@@ -9,6 +9,7 @@ import { ActionDef, setupAction } from './nodes/action';
 import { choice, flag, optionalFlag, transferTypeOf } from './nodes/options';
 import { FtpsInfo, ftpsInfo, transferSummary, withResult } from './nodes/result';
 import { readPath, typedField } from './nodes/typed-input';
+import { FileDownload, MemoryDownload } from './nodes/resume';
 import type { Node, NodeAPI, NodeMessage } from './nodes/red';
 
 interface GetDef extends ActionDef, MultiDef {
@@ -54,17 +55,18 @@ export = function (RED: NodeAPI): void {
 
       if (output === 'file') {
         const local = await io.localPath(await readPath(io, msg, localField, 'local file name', true));
-        const r = await io.run((client, ctx) =>
-          client.get(remote, local, {
-            type,
-            // resume: continue the local file in place from its size (Net::FTPSSL's OFFSET -1);
-            // otherwise the data lands under a scratch name and is renamed into place when complete
-            offset: resume ? -1 : undefined,
-            preserveTimestamp,
-            signal: ctx.signal,
-            onProgress: io.progress('get', ctx),
-          }),
-        );
+        // resume: continue the local file in place from its size (Net::FTPSSL's OFFSET -1);
+        // otherwise the data lands under a scratch name that a retry continues, renamed into place when complete
+        const scratch = resume ? null : new FileDownload(local);
+        const r = await io
+          .run((client, ctx) => {
+            const opts = { type, preserveTimestamp, signal: ctx.signal, onProgress: io.progress('get', ctx) };
+            return scratch ? scratch.run(client, ctx, remote, opts) : client.get(remote, local, { ...opts, offset: -1 });
+          })
+          .catch(async (e: unknown) => {
+            await scratch?.discard();
+            throw e;
+          });
         return {
           out: withResult(msg, { payload: r.localPath ?? local, ftps: ftpsInfo(r.reply, { bytes: r.bytes, ms: r.ms }) }),
           summary: transferSummary(r.bytes, r.ms),
@@ -121,7 +123,12 @@ export = function (RED: NodeAPI): void {
         return { out: last, summary: transferSummary(r.bytes, r.ms) };
       }
 
-      const r = await io.run((client, ctx) => client.fetch(remote, { type, signal: ctx.signal, onProgress: io.progress('get', ctx) }));
+      let mem: MemoryDownload | undefined;
+      const r = await io.run((client, ctx) => {
+        // what arrived stays between tries: a retry continues after it
+        mem ??= new MemoryDownload(client.maxListingBytes, remote);
+        return mem.run(client, ctx, remote, { type, signal: ctx.signal, onProgress: io.progress('get', ctx) });
+      });
       return {
         out: withResult(msg, { payload: output === 'utf8' ? r.data.toString('utf8') : r.data, ftps: ftpsInfo(r.reply, { bytes: r.bytes, ms: r.ms }) }),
         summary: transferSummary(r.bytes, r.ms),

@@ -86,6 +86,11 @@ export interface ScratchOptions {
   postfix?: string;
   /** Default unique per process and transfer. */
   body?: string;
+  /**
+   * xput: leave the scratch file on the server when the upload fails (the
+   * caller continues it with `offset` on a retry, and deletes it when it gives up).
+   */
+  keepScratch?: boolean;
 }
 
 export interface TransferResult {

@@ -32,8 +32,8 @@ export class Transfers {
   /**
    * Upload under a scratch name beside the target (prefix + body + postfix),
    * then rename into place, so a watcher on the server never sees a partial
-   * file. The scratch file is removed when anything fails; when the session
-   * was lost first, its name goes to `leftovers`.
+   * file. The scratch file is removed when anything fails (unless
+   * `keepScratch`); when the session was lost first, its name goes to `leftovers`.
    */
   async xput(source: UploadSource, remote: string, opts: TransferOptions & ScratchOptions, leftovers: string[]): Promise<TransferResult> {
     assertPath(remote, 'remote path');
@@ -43,7 +43,7 @@ export class Transfers {
       result = await this.store('STOR', source, scratch, { ...opts, preserveTimestamp: false });
       await renameOver(this.s, scratch, remote);
     } catch (e) {
-      if (!(await tryDelete(this.s, scratch))) leftovers.push(scratch);
+      if (!opts.keepScratch && !(await tryDelete(this.s, scratch))) leftovers.push(scratch);
       throw e;
     }
     if (opts.preserveTimestamp ?? this.s.options.preserveTimestamp) await this.copyLocalTime(source, remote);

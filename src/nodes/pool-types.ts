@@ -26,6 +26,19 @@ export interface JobContext {
   readonly attempt: number;
   /** Say that something irreversible happened (bytes moved, a file changed): a failure after this is never retried. */
   commit(): void;
+  /**
+   * Would the pool run this job again after it failed with `err`? A job
+   * asks before it throws, to keep what a retry can continue from (a
+   * scratch file) or to clean it up when this was its last try.
+   */
+  willRetry(err: unknown): boolean;
+  /**
+   * A remote scratch file this job keeps for its next try: should the job
+   * fail for good without deleting it (its last try never ran, or lost its
+   * session), the pool deletes it on a later session, as a lost session's
+   * leftovers. The returned function lets go of it (renamed or deleted).
+   */
+  holdScratch(remotePath: string): () => void;
 }
 
 export type Job<C, T> = (client: C, ctx: JobContext) => Promise<T>;

@@ -61,6 +61,8 @@ interface Pending<C> extends RunOptions {
   staleRetried: boolean;
   /** Waiting for its backoff to end. */
   backoff?: NodeJS.Timeout;
+  /** Remote scratch files kept between tries (JobContext.holdScratch): orphans if the job fails for good. */
+  held?: Set<string>;
 }
 
 /** The error queued and running jobs get when the pool closes. */
@@ -312,6 +314,11 @@ export class SessionPool<C extends PoolClient> {
       commit: () => {
         committed = true;
       },
+      willRetry: (err) => this.wouldRetry(entry, s, err, warm, committed, ctx.signal.aborted),
+      holdScratch: (name) => {
+        (entry.held ??= new Set()).add(name);
+        return () => void entry.held?.delete(name);
+      },
     };
     if (ctx.signal.aborted) {
       // cancelled while its session was being opened: the session itself is fine
@@ -353,6 +360,16 @@ export class SessionPool<C extends PoolClient> {
     this.track(p);
   }
 
+  /** What execute() and fail() will decide for this failure, asked by the job before it throws (see JobContext.willRetry). */
+  private wouldRetry(entry: Pending<C>, s: Session<C>, err: unknown, warm: boolean, committed: boolean, aborted: boolean): boolean {
+    if (this.closing || aborted || entry.signal?.aborted === true) return false;
+    // the node's wrapper reports a job that lost its session as a lost connection (transient)
+    const lost = !s.client.connected;
+    if ((lost || isDeadSession(err, s.client)) && warm && !committed && !entry.staleRetried) return true;
+    const seen = lost ? Object.assign(new Error('connection lost'), { kind: 'closed', code: 421 }) : err;
+    return planRetry(seen, { repeat: entry.repeat, retried: entry.retried, committed }, this.retries, this.retryDelayMs) !== null;
+  }
+
   /** A try failed: wait and queue the job again when planRetry allows one more, else fail it saying how many tries were made. */
   private fail(entry: Pending<C>, err: unknown, how: { neverRan?: boolean; committed?: boolean; aborted?: boolean }): void {
     const aborted = this.closing || how.aborted || entry.signal?.aborted === true;
@@ -381,6 +398,8 @@ export class SessionPool<C extends PoolClient> {
 
   private finish(entry: Pending<C>, err: unknown, value: unknown): void {
     this.detachAbort(entry);
+    if (err !== undefined && entry.held) this.orphans.push(...entry.held);
+    entry.held = undefined;
     if (err !== undefined) entry.reject(err);
     else entry.resolve(value);
   }

@@ -5,6 +5,7 @@ import type { ActionDef, ActionIO, Outcome } from './action';
 import { isMultiSource, multiPut } from './multi-file';
 import { MultiDef, MultiOptions, readMultiOptions, splitGlobPath } from './multi-options';
 import { inputError } from './node-error';
+import { PlainUpload, ScratchUpload } from './resume';
 import { choice, flag, optionalFlag, transferTypeOf } from './options';
 import { ftpsInfo, transferSummary, withResult } from './result';
 import { readPath, typedField } from './typed-input';
@@ -107,13 +108,15 @@ export function uploadHandler(def: UploadDef, xput: boolean): (msg: NodeMessage,
     } else source = payloadBytes(msg.payload);
     const remote = await readPath(io, msg, pathField, 'remote path', mode !== 'unique');
 
+    // one per message: what a retry continues from (resume.ts)
+    const again = xput ? new ScratchUpload(remote, scratch) : mode === 'overwrite' && !resume ? new PlainUpload() : null;
     const r: TransferResult = await io.run(async (client, ctx) => {
       const opts: TransferOptions = { type, preserveTimestamp, signal: ctx.signal, onProgress: io.progress(label, ctx) };
       if (mkdirs && remote) {
         const dir = remoteDirname(remote);
         if (dir) await mkdirp(client, dir);
       }
-      if (xput) return client.xput(source, remote, { ...opts, ...scratch });
+      if (again) return again.run(client, ctx, source, remote, opts);
       if (mode === 'unique') return client.uput(source, remote || undefined, opts);
       if (resume) opts.offset = await remoteSizeOrZero(client, remote);
       return mode === 'append' ? client.append(source, remote, opts) : client.put(source, remote, opts);
