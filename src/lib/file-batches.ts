@@ -119,9 +119,17 @@ export class FileBatches implements ReadTarget {
     await this.close();
   }
 
-  /** Give up: wait for the write on the disk, close the file. */
+  /**
+   * Give up: write what arrived all the same (bytes received in order are
+   * the file's start: a retry continues after them), then close the file.
+   */
   async abandon(): Promise<void> {
     if (this.opening) await this.opening.catch(() => undefined);
+    if (this.fd !== null && this.fill > 0 && !this.failure) this.enqueue(Buffer.allocUnsafe(0));
+    while (this.fd !== null && !this.failure && (this.writing || this.queue.length > 0)) {
+      this.pump();
+      await (this.writing ?? Promise.resolve());
+    }
     this.queue.length = 0;
     while (this.writing) await this.writing.catch(() => undefined);
     await this.close().catch(() => undefined);
