@@ -3,10 +3,11 @@
  * credentials, owns the session pool, and pushes the connection state to
  * the nodes using it.
  */
-import { FtpsClient, proxyDialer } from './lib';
-import type { FtpsClientOptions, TlsSettings } from './lib';
+import { FtpsClient } from './lib';
+import type { FtpsClientOptions, TcpDialer, TlsSettings } from './lib';
 import type { ClientJob, JobOptions, ServerNode, ServerUser } from './nodes/server-node';
-import type { HttpProxyNode, NodeAPI, NodeStatus, TlsConfigNode } from './nodes/red';
+import type { NodeAPI, NodeStatus, TlsConfigNode } from './nodes/red';
+import { proxyLink } from './nodes/proxy-link';
 import { flag } from './nodes/options';
 import { ServerDef, ServerSettings, serverSettings, tlsFromConfigNode } from './nodes/server-config';
 import { PoolStatus, RunOptions, SessionPool, SessionPoolOptions } from './nodes/session-pool';
@@ -80,17 +81,10 @@ export = function (RED: NodeAPI): void {
     };
 
     /** The dialer through the core `http proxy` node `id` (its URL, no-proxy list and credentials). */
-    const proxyConnect = (id: string): ReturnType<typeof proxyDialer> => {
-      const p = RED.nodes.getNode(id) as HttpProxyNode | null | undefined;
-      if (!p || typeof p.url !== 'string' || !p.url.trim()) {
-        throw new Error(t('errors.noProxy', 'the proxy configuration node (http proxy) of this server was not found or has no URL'));
-      }
-      return proxyDialer({
-        url: p.url.trim(),
-        username: p.credentials?.username || undefined,
-        password: p.credentials?.password || undefined,
-        noProxy: Array.isArray(p.noproxy) ? p.noproxy : undefined,
-      });
+    const proxyConnect = (id: string): TcpDialer => {
+      const dial = proxyLink(RED, id);
+      if (!dial) throw new Error(t('errors.noProxy', 'the proxy configuration node (http proxy) of this server was not found or has no URL'));
+      return dial;
     };
 
     const settingsNow = (): ServerSettings => {

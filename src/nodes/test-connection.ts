@@ -7,8 +7,9 @@
  * never logged (the client masks PASS in its own log, which stays here).
  */
 import { CertificateError, FtpsClient, isFtpError } from '../lib';
-import type { PeerCertificate, TlsConnectionInfo, TlsSettings } from '../lib';
+import type { PeerCertificate, TcpDialer, TlsConnectionInfo, TlsSettings } from '../lib';
 import type { AdminRequest, AdminResponse, NodeAPI, TlsConfigNode } from './red';
+import { proxyLink } from './proxy-link';
 import { ServerDef, serverSettings, tlsFromConfigNode } from './server-config';
 
 /** What the dialog sends: its fields, its credential inputs, and the node's id (for saved credentials). */
@@ -77,9 +78,9 @@ function featLines(client: FtpsClient): string[] | undefined {
 
 /**
  * Connect, log in, list once, quit. `tls` is what the tls-config node
- * gives, as for the server node itself.
+ * gives, and `connect` the configured proxy's dialer, as for the server node itself.
  */
-export async function testConnection(def: ServerDef, tls: TlsSettings | undefined, user: string, password: string): Promise<TestResult> {
+export async function testConnection(def: ServerDef, tls: TlsSettings | undefined, user: string, password: string, connect?: TcpDialer): Promise<TestResult> {
   const notes: string[] = [];
   let client: FtpsClient;
   try {
@@ -88,7 +89,7 @@ export async function testConnection(def: ServerDef, tls: TlsSettings | undefine
       if (/^PASV named|EPSV/.test(line) && !/^[<>]/.test(line)) notes.push(line);
     });
     if (!settings.client.host) return { ok: false, step: 'settings', error: 'no host', hint: 'Enter the server name or address.' };
-    client = new FtpsClient(settings.client);
+    client = new FtpsClient(connect ? { ...settings.client, connect } : settings.client);
   } catch (e) {
     return { ok: false, step: 'settings', error: (e as Error).message, hint: '' };
   }
@@ -150,7 +151,22 @@ export function registerTestEndpoint(RED: NodeAPI): void {
       }
       tls = tlsFromConfigNode(tlsNode.addTLSOptions({}));
     }
-    testConnection(def, tls, r.credentials?.user ?? '', password ?? '').then(
+    // the proxy the flow would use: a test that went direct could pass where the flow fails, or the reverse
+    let connect: TcpDialer | undefined;
+    const proxyId = text(def.proxy).trim();
+    if (proxyId) {
+      try {
+        connect = proxyLink(RED, proxyId) ?? undefined;
+      } catch (e) {
+        res.json({ ok: false, step: 'settings', error: `the proxy URL is not usable: ${(e as Error).message}`, hint: 'Check the URL of the http proxy config node.' } satisfies TestResult);
+        return;
+      }
+      if (!connect) {
+        res.json({ ok: false, step: 'settings', error: 'the http proxy config node is not deployed yet (or has no URL)', hint: 'Deploy the http proxy config node first, then test again.' } satisfies TestResult);
+        return;
+      }
+    }
+    testConnection(def, tls, r.credentials?.user ?? '', password ?? '', connect).then(
       (result) => res.json(result),
       (e: unknown) => res.json({ ok: false, step: 'connect', error: e instanceof Error ? e.message : String(e) } satisfies TestResult),
     );

@@ -5,6 +5,7 @@
 // with its own config and log in a temp dir; .ci/install-proxies.sh installs them.
 //
 //   const p = await startProxy('tinyproxy');   // or 'danted', { auth: { user, password } }
+//                                              // { bind: '127.0.0.3' }: connect out from that address
 //   p.url            // 'http://127.0.0.1:PORT' or 'socks5://127.0.0.1:PORT'
 //   p.log()          // its log so far (tinyproxy: CONNECT lines; danted: one line per connection)
 //   await p.stop()
@@ -60,7 +61,7 @@ async function startProxy(kind, opts = {}) {
     // no ConnectPort line: CONNECT to every port (FTP's control and passive ports)
     fs.writeFileSync(
       conf,
-      [`User nobody`, `Group nogroup`, `Port ${port}`, `Listen 127.0.0.1`, `Timeout 600`, `LogFile "${logFile}"`, `LogLevel Connect`, `MaxClients 200`, `Allow 127.0.0.1`, `DisableViaHeader Yes`, ''].join('\n'),
+      [`User nobody`, `Group nogroup`, `Port ${port}`, `Listen 127.0.0.1`, `Timeout 600`, `LogFile "${logFile}"`, `LogLevel Connect`, `MaxClients 200`, `Allow 127.0.0.1`, `DisableViaHeader Yes`, ...(opts.bind ? [`Bind ${opts.bind}`] : []), ''].join('\n'),
     );
     args = ['-d', '-c', conf];
     url = `http://127.0.0.1:${port}`;
@@ -77,7 +78,7 @@ async function startProxy(kind, opts = {}) {
       [
         `logoutput: ${logFile}`,
         `internal: 127.0.0.1 port = ${port}`,
-        'external: 127.0.0.1',
+        `external: ${opts.bind || '127.0.0.1'}`,
         'clientmethod: none',
         `socksmethod: ${method}`,
         'user.privileged: root',
