@@ -211,7 +211,8 @@ export class TargetPools<P extends ClosablePool> {
         found.pending += 1;
         return found;
       }
-      if (this.entries.size < this.max) {
+      // a pool still closing holds its sessions: it counts until they are gone
+      if (this.entries.size + this.closing.size < this.max) {
         const e: TargetEntry<P> = { pool: make ? make() : this.make(key), pending: 1 };
         this.entries.set(key, e);
         return e;
@@ -222,7 +223,10 @@ export class TargetPools<P extends ClosablePool> {
         const p = victim[1].pool.close();
         this.closing.add(p);
         // its sessions are gone before another target's open: the bound holds
-        await p.finally(() => this.closing.delete(p));
+        await p.finally(() => {
+          this.closing.delete(p);
+          this.wake();
+        });
         continue;
       }
       await new Promise<void>((resolve) => this.waiters.push(resolve));
