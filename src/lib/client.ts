@@ -15,6 +15,7 @@ import { ControlConnection } from './control';
 import { DataChannel } from './data-channel';
 import { FtpError } from './errors';
 import { memoryLimitBytes } from './limits';
+import type { MemoryTarget } from './memory-target';
 import type { Switchable } from './feature-switches';
 import type { TlsConnectionInfo } from './peer-check';
 import type { Reply } from './reply';
@@ -302,8 +303,8 @@ export class FtpsClient {
   }
 
   /** RETR into memory, with the transfer's result (final reply, bytes, time) beside the data. */
-  fetch(remote: string, opts: Omit<TransferOptions, 'offset'> = {}): Promise<TransferResult & { data: Buffer }> {
-    return this.s.exclusive(() => this.transfers.fetch(remote, opts));
+  fetch(remote: string, opts: Omit<TransferOptions, 'offset'> = {}, into?: MemoryTarget): Promise<TransferResult & { data: Buffer }> {
+    return this.s.exclusive(() => this.transfers.fetch(remote, opts, into));
   }
 
   /** Net::FTPSSL's xget: download under a scratch name beside the local target, then rename it into place. */

@@ -3,6 +3,7 @@ export { FtpsClient } from './client';
 export { replyError } from './session';
 export { parseQuotedPath } from './server-text';
 export { scratchPath } from './scratch';
+export { MemoryTarget } from './memory-target';
 export type {
   FtpsClientOptions,
   Encryption,

@@ -17,6 +17,8 @@ export class MemoryTarget implements ReadTarget {
   private fill = 0;
   error: Error | null = null;
   onFailure: ((e: Error) => void) | null = null;
+  /** Keep what arrived when the transfer fails, so a retry continues after it (fetch's `into`). */
+  retain = false;
 
   /**
    * `limit` bytes at most (maxMemory): an endless file must fail its
@@ -57,7 +59,13 @@ export class MemoryTarget implements ReadTarget {
     return Promise.resolve();
   }
 
+  /** Bytes held so far. */
+  get length(): number {
+    return this.fill;
+  }
+
   abandon(): Promise<void> {
+    if (this.retain) return Promise.resolve();
     this.buf = Buffer.allocUnsafe(0);
     this.fill = 0;
     return Promise.resolve();

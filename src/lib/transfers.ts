@@ -50,10 +50,10 @@ export class Transfers {
     return { ...result, remotePath: remote };
   }
 
-  /** RETR into memory, with the transfer's result beside the data. */
-  async fetch(remote: string, opts: Omit<TransferOptions, 'offset'>): Promise<TransferResult & { data: Buffer }> {
-    const mem = new MemoryTarget(memoryLimitBytes(this.s.options.maxMemory), remote);
-    const r = await this.retrieve(remote, mem, { ...opts, offset: 0 });
+  /** RETR into memory, with the transfer's result beside the data; `into` continues a target that holds the file's start (REST). */
+  async fetch(remote: string, opts: Omit<TransferOptions, 'offset'>, into?: MemoryTarget): Promise<TransferResult & { data: Buffer }> {
+    const mem = into ?? new MemoryTarget(memoryLimitBytes(this.s.options.maxMemory), remote);
+    const r = await this.retrieve(remote, mem, { ...opts, offset: mem.length });
     return { ...r, data: mem.data() };
   }
 

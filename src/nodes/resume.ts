@@ -25,8 +25,7 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Writable } from 'node:stream';
-import { FtpError, isFtpError, scratchPath } from '../lib';
+import { isFtpError, MemoryTarget, scratchPath } from '../lib';
 import type { FtpsClient, Progress, ScratchOptions, TransferOptions, TransferResult, UploadSource } from '../lib';
 import type { JobContext } from './pool-types';
 
@@ -149,10 +148,9 @@ export class FileDownload {
   }
 }
 
-/** ftps-get to buffer/utf8: the bytes that arrived stay between tries, in one buffer grown by doubling. */
+/** ftps-get to buffer/utf8: the bytes that arrived stay in one memory target between tries; a retry continues after them. */
 export class MemoryDownload {
-  private buf = Buffer.alloc(0);
-  private fill = 0;
+  private mem: MemoryTarget | null = null;
   private readonly seen = { bytes: 0 };
 
   constructor(
@@ -163,7 +161,7 @@ export class MemoryDownload {
   run(client: FtpsClient, ctx: JobContext, remote: string, opts: TransferOptions): Promise<TransferResult & { data: Buffer }> {
     const binary = (opts.type ?? 'binary') === 'binary';
     return (async () => {
-      let offset = ctx.attempt > 1 && binary ? this.fill : 0;
+      let offset = ctx.attempt > 1 && binary && this.mem ? this.mem.length : 0;
       if (offset > 0) {
         const there = await remoteSize(client, remote);
         if (there !== null && there < offset) offset = 0;
@@ -173,40 +171,19 @@ export class MemoryDownload {
         offset,
         this.seen,
         async (at) => {
-          this.fill = at;
-          const r = await client.get(remote, this.writable(), { ...counting(opts, this.seen), offset: at });
-          const data = this.fill === this.buf.length ? this.buf : Buffer.from(this.buf.subarray(0, this.fill));
-          this.release();
-          return { ...r, bytes: at + r.bytes, data };
+          if (at === 0 || !this.mem) {
+            this.mem = new MemoryTarget(this.limit, this.what);
+            this.mem.retain = true;
+          }
+          const r = await client.fetch(remote, counting(opts, this.seen), this.mem);
+          this.mem = null;
+          return { ...r, bytes: at + r.bytes };
         },
-        async () => this.release(),
+        async () => {
+          this.mem = null;
+        },
       );
     })();
-  }
-
-  private release(): void {
-    this.buf = Buffer.alloc(0);
-    this.fill = 0;
-  }
-
-  private writable(): Writable {
-    return new Writable({
-      write: (chunk: Buffer, _enc, cb) => {
-        const need = this.fill + chunk.length;
-        if (need > this.limit) {
-          cb(new FtpError(`${this.what} is larger than maxMemory (${Math.round(this.limit / 1048576)} MiB): stopped; download to a file instead, or raise maxMemory on the server node`, { kind: 'local' }));
-          return;
-        }
-        if (need > this.buf.length) {
-          const bigger = Buffer.allocUnsafe(Math.min(this.limit, Math.max(need, this.buf.length * 2, 64 * 1024)));
-          this.buf.copy(bigger, 0, 0, this.fill);
-          this.buf = bigger;
-        }
-        chunk.copy(this.buf, this.fill);
-        this.fill = need;
-        cb();
-      },
-    });
   }
 }
 
