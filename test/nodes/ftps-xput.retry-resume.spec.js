@@ -79,4 +79,22 @@ describe('ftps-xput: a retry continues the scratch file with REST (ProFTPD behin
     assert.strictEqual(sha(fs.readFileSync(path.join(dir, 'up.bin'))), sha(data));
     assert.deepStrictEqual(fs.readdirSync(dir), ['up.bin'], 'no scratch file on the server');
   });
+
+  it('the last try loses its session too: the scratch file the tries kept is deleted on the next session', async () => {
+    const dir = fx.remoteDir('xresume-e');
+    await fx.load([{ id: 'x1', type: 'ftps-xput' }, { id: 'p1', type: 'ftps-put' }], { retries: 1 });
+    // try 1: the control connection reset mid-STOR (the scratch file is kept for the retry);
+    // try 2: the control connection reset as its data connection opens (no session to delete it on)
+    fx.proxy.inject({ conn: 'data', dir: 'up', after: CUT, action: 'reset-control' });
+    fx.proxy.inject({ conn: 'data', dir: 'up', after: 0, action: 'reset-control' });
+    const e = await call('x1', { filename: '/xresume-e/up.bin', payload: crypto.randomBytes(3 * MiB) }).then(
+      () => assert.fail('expected a failure'),
+      (x) => x,
+    );
+    assert.match(e.message, /\(2 tries\)$/);
+    assert.strictEqual(fx.proxy.fired.filter((f) => f.action === 'reset-control').length >= 2, true, 'both faults happened');
+    assert.ok(!fs.readdirSync(dir).includes('up.bin'), 'nothing under the final name');
+    await call('p1', { filename: '/xresume-e/next.txt', payload: 'next' });
+    assert.deepStrictEqual(fs.readdirSync(dir), ['next.txt'], 'the scratch file was deleted before the next job');
+  });
 });
