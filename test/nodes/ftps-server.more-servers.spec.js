@@ -7,6 +7,7 @@
 // implicitly; Twisted has no EPSV, MLSD or TLS; ftp-srv sends 150 only after
 // the data connection's TLS handshake and sometimes reads the ClientHello
 // after its 234 as a command (the node's retries take care of that race).
+// The data-connection TLS order on their TLS modes: ftps-server.data-tls-order.spec.js.
 const assert = require('node:assert');
 const crypto = require('node:crypto');
 const { helper } = require('./support/red');
@@ -17,22 +18,6 @@ const sha = (b) => crypto.createHash('sha256').update(b).digest('hex');
 
 /** The server node's debug log (debug 2: commands and replies) so far, one line per entry. */
 const logged = () => helper.log().args.map((a) => a.map((x) => (x && x.msg !== undefined ? String(x.msg) : String(x))).join(' '));
-
-/** The log lines from the last command `verb` on. */
-function linesFrom(verb) {
-  const lines = logged();
-  const i = lines.map((l) => l.startsWith(`>>> ${verb}`)).lastIndexOf(true);
-  assert.ok(i >= 0, `${verb} was sent:\n${lines.join('\n')}`);
-  return lines.slice(i);
-}
-
-/** Command first, then the data connection's TLS handshake at once, before the 1xx is read. */
-function assertHandshakeBeforePreliminary(verb) {
-  const lines = linesFrom(verb);
-  const secure = lines.findIndex((l) => l.startsWith('securing the data connection'));
-  const prelim = lines.findIndex((l) => /^<<< 1\d\d /.test(l));
-  assert.ok(secure > 0 && prelim > 0 && secure < prelim, lines.join('\n'));
-}
 
 const TARGETS = [
   // ftp-srv's AUTH TLS race hit up to 40% of logins on a loaded machine: retries make each
@@ -116,16 +101,5 @@ for (const t of TARGETS) {
       const e = await caughtError(call('n_size', { filename: 'o/none' }));
       assert.strictEqual(e.code, 550);
     });
-
-    if (t.mode !== 'clear') {
-      it('data-connection TLS order: the transfer command, then the handshake at once, before the 1xx (RETR, LIST)', async () => {
-        fx.s.put('order.txt', 'in order');
-        await load([{ id: 'g1', type: 'ftps-get', output: 'utf8' }, { id: 'l1', type: 'ftps-list', method: 'list' }]);
-        assert.strictEqual((await call('g1', { filename: 'order.txt' })).payload, 'in order');
-        assertHandshakeBeforePreliminary('RETR');
-        assert.ok((await call('l1', { filename: '' })).payload.some((e) => e.name === 'order.txt'));
-        assertHandshakeBeforePreliminary('LIST');
-      });
-    }
   });
 }
