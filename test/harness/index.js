@@ -84,7 +84,7 @@ const CAPS = {
     protC: true, ccc: false, mlsd: true, mfmt: true, mdtmWrite: false, siteUtime: false,
     helpDisable: true, helpListsCommands: true, pasvAddress: true, fileOwner: 'root', clientCert: false,
   },
-  // ftp-srv 4.6: data TLS always on after AUTH TLS (PROT ignored), 150 only after the data handshake,
+  // ftp-srv 4.6: data TLS always on after AUTH TLS (PROT C refused: 536), 150 only after the data handshake,
   // no MLSD/MLST/MFMT/HELP list, PASV/EPSV only from the control peer's address
   ftpsrv: {
     version: '4.6.3', tls13: true, sessionReuseRequired: false, tls13Resumption: false,
