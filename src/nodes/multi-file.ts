@@ -10,12 +10,12 @@
 import { promises as fsp } from 'node:fs';
 import type { Stats } from 'node:fs';
 import * as path from 'node:path';
-import { globMatches, isConnectionLost, isFtpError, isRefusal } from '../lib';
+import { globMatches, isConnectionLost, isFtpError, isRefusal, splitGlobPath } from '../lib';
 import type { FtpsClient, ScratchOptions, TransferType, TreeEntry } from '../lib';
 import type { ActionIO, Outcome } from './action';
 import { FtpsNodeError, inputError } from './node-error';
 import type { MultiOptions } from './multi-options';
-import { splitGlobPath, unsafeName } from './multi-options';
+import { unsafeName } from './multi-options';
 import { formatBytes, ftpsInfo, withResult } from './result';
 import type { NodeMessage } from './red';
 import { CLAIM_PREFIX } from './watch-claim';

@@ -1,11 +1,10 @@
 /**
  * What multi-file get and put (the contract's "Kermit's MGET and MPUT")
- * decide before any session is used: their options, where a glob path
- * splits into a literal directory and a pattern, and which names may be
- * written on the receiving side.
+ * decide before any session is used: their options and which names may be
+ * written on the receiving side (where a glob path splits is the client's
+ * splitGlobPath, src/lib/match.ts).
  */
 import { isPlainName } from '../lib';
-export { splitGlobPath } from '../lib';
 import { choice, count, flag } from './options';
 
 export type SkipRule = 'none' | 'same' | 'older';

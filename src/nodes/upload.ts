@@ -1,9 +1,9 @@
 /** ftps-put and ftps-xput: what they share (source, options, mkdirs, output). */
-import { isRefusal, mkdirp, remoteDirname, resumeNeedsSize } from '../lib';
+import { isRefusal, mkdirp, remoteDirname, resumeNeedsSize, splitGlobPath } from '../lib';
 import type { FtpsClient, ScratchOptions, TransferOptions, TransferResult, TransferType, UploadSource } from '../lib';
 import type { ActionDef, ActionIO, Outcome } from './action';
 import { isMultiSource, multiPut } from './multi-file';
-import { MultiDef, MultiOptions, readMultiOptions, splitGlobPath } from './multi-options';
+import { MultiDef, MultiOptions, readMultiOptions } from './multi-options';
 import { inputError } from './node-error';
 import { choice, flag, optionalFlag, transferTypeOf } from './options';
 import { ftpsInfo, transferSummary, withResult } from './result';
