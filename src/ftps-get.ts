@@ -10,6 +10,7 @@ import { choice, flag, optionalFlag, transferTypeOf } from './nodes/options';
 import { FtpsInfo, ftpsInfo, transferSummary, withResult } from './nodes/result';
 import { readPath, typedField } from './nodes/typed-input';
 import type { Node, NodeAPI, NodeMessage } from './nodes/red';
+import { t } from './nodes/i18n';
 
 interface GetDef extends ActionDef, MultiDef {
   path?: string;
@@ -46,8 +47,8 @@ export = function (RED: NodeAPI): void {
 
       // Kermit's MGET: a glob anywhere in the path, or a whole tree
       if (multi.recursive || isWild(remote)) {
-        if (output !== 'file') throw inputError(`a multi-file get (a glob in the path or "recursive" on) needs output "file" with a local folder in localFilename, not "${output}"`);
-        if (resume) throw inputError('resume is for one file: a multi-file get uses skip ("same" or "older") instead');
+        if (output !== 'file') throw inputError(t('ftps-get.errors.multiOutput', { output }));
+        if (resume) throw inputError(t('ftps-get.errors.multiResume'));
         const localDir = await io.localPath(await readPath(io, msg, localField, 'local folder', true));
         return multiGet(msg, io, { remote, localDir, opts: multi, type, preserveTimestamp });
       }
