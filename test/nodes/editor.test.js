@@ -157,6 +157,15 @@ describe('editor in headless chromium (the demo as npm start runs it)', function
     await search.press('Control+a');
     await search.press('Backspace');
     await page.waitForFunction(() => $('.red-ui-palette-node:visible').length > 20);
+    // help sections written once (multi-file and msg.type in ftps-get's help, the upload source in
+    // ftps-put's) are shown in the help of the others too, in place of their placeholders
+    const helps = await page.evaluate(() => ['ftps-get', 'ftps-put', 'ftps-xput'].map((t) => RED.nodes.getNodeHelp(t)));
+    helps.forEach((h, i) => {
+      assert.match(h, /<span class="property-type">deleteExtraneous<\/span>/, `multi-file section, help ${i}`);
+      assert.match(h, /<code>"binary"<\/code> or <code>"ascii"<\/code>: the transfer type/, `msg.type, help ${i}`);
+      if (i > 0) assert.match(h, /<dt>payload <span class="property-type">buffer \| string \| number/, `upload source, help ${i}`);
+      assert.doesNotMatch(h, /ftps-help:[\w-]+ from=/, `no placeholder left in help ${i}`);
+    });
     assert.deepStrictEqual(errors, []);
   });
 
