@@ -32,7 +32,7 @@ export = function (RED: NodeAPI): void {
     const dot = flag(def.dot, false);
 
     setupAction(RED, node, def, async (msg, io) => {
-      const dir = await readPath(io, msg, pathField, 'path', false);
+      const dir = await readPath(io, msg, pathField, t('ftps-server.field.path'), false);
       const plan = planSelection(dir, { pattern, recursive, method });
       const { entries, reply } = await io.run(async (client, ctx) => {
         const selected = await selectEntries(client, plan, { pattern, recursive, method, dot, signal: ctx.signal });

@@ -35,7 +35,7 @@ export = function (RED: NodeAPI): void {
     const action = choice(def, 'action', ['get', 'set'] as const, 'get');
 
     setupAction(RED, node, def, async (msg, io) => {
-      const remote = await readPath(io, msg, pathField, 'remote path', true);
+      const remote = await readPath(io, msg, pathField, t('ftps-server.field.remotePath'), true);
       if (action === 'get') {
         const { t: mtime, reply } = await io.run(async (client) => {
           const d = await client.mdtm(remote);
@@ -43,7 +43,7 @@ export = function (RED: NodeAPI): void {
         });
         return { out: withResult(msg, { payload: mtime.toISOString(), ftps: ftpsInfo(reply) }), summary: mtime.toISOString() };
       }
-      const time = toTime(await evaluate(RED, node, msg, timeField), fieldSource(timeField, 'time'));
+      const time = toTime(await evaluate(RED, node, msg, timeField), fieldSource(timeField, t('ftps-server.field.time')));
       const { t: mtime, reply } = await io.run(async (client) => {
         await client.setModified(remote, time);
         const setReply = lastReply(client, 213, 'File modification time set');

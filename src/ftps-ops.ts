@@ -28,14 +28,14 @@ export = function (RED: NodeAPI): void {
     const recursive = flag(def.recursive, false);
 
     setupAction(RED, this, def, async (msg, io) => {
-      const remote = await readPath(io, msg, pathField, 'remote path', true);
+      const remote = await readPath(io, msg, pathField, t('ftps-server.field.remotePath'), true);
       switch (operation) {
         case 'delete': {
           const reply = await io.run((client) => client.delete(remote));
           return { out: withResult(msg, { payload: remote, ftps: ftpsInfo(reply) }), summary: t('ftps-ops.status.deleted') };
         }
         case 'rename': {
-          const to = await readPath(io, msg, toField, 'new name', true);
+          const to = await readPath(io, msg, toField, t('ftps-server.field.newName'), true);
           const reply = await io.run((client) => client.rename(remote, to));
           return { out: withResult(msg, { payload: remote, newFilename: to, ftps: ftpsInfo(reply) }), summary: t('ftps-ops.status.renamed') };
         }

@@ -94,19 +94,19 @@ export function uploadHandler(def: UploadDef, xput: boolean): (msg: NodeMessage,
     const type = transferTypeOf(msg, nodeType);
     let source: UploadSource;
     if (fromFile) {
-      const name = await readPath(io, msg, localField, 'local file name', true);
+      const name = await readPath(io, msg, localField, t('ftps-server.field.localFile'), true);
       // Kermit's MPUT: a glob or a folder as the source, the remote path is then a directory
       const split = splitGlobPath(name);
       const checked = await io.localPath(split.pattern === '' ? name : split.dir === '' ? '.' : split.dir);
       if (await isMultiSource(checked, split.pattern !== '' || multi.recursive)) {
         if (mode !== 'overwrite' || resume) throw inputError(t('ftps-put.errors.multiMode', { label }));
         const local = split.pattern === '' ? checked : `${checked.replace(/\/+$/, '')}/${split.pattern}`;
-        const remoteDir = await readPath(io, msg, pathField, 'remote directory', true);
+        const remoteDir = await readPath(io, msg, pathField, t('ftps-server.field.remoteDir'), true);
         return multiPut(msg, io, { local, remote: remoteDir, opts: multi, type, preserveTimestamp, xput: xput ? scratch : null });
       }
       source = checked;
     } else source = payloadBytes(msg.payload);
-    const remote = await readPath(io, msg, pathField, 'remote path', mode !== 'unique');
+    const remote = await readPath(io, msg, pathField, t('ftps-server.field.remotePath'), mode !== 'unique');
 
     const r: TransferResult = await io.run(async (client, ctx) => {
       const opts: TransferOptions = { type, preserveTimestamp, signal: ctx.signal, onProgress: io.progress(label, ctx) };

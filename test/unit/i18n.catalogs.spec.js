@@ -11,7 +11,7 @@ const ROOT = path.join(__dirname, '..', '..');
 const LOCALES = path.join(ROOT, 'nodes', 'locales');
 const i18n = require(path.join(ROOT, 'nodes', 'nodes', 'i18n.js'));
 /** The catalog sections that hold runtime texts (the rest is the editor's). */
-const RUNTIME = ['status', 'errors', 'hint', 'warn', 'testHint'];
+const RUNTIME = ['status', 'errors', 'hint', 'warn', 'testHint', 'field'];
 const KEY = new RegExp(`'(ftps-[a-z]+\\.(?:${RUNTIME.join('|')})\\.[A-Za-z0-9_.]+)'`, 'g');
 
 function sources() {
