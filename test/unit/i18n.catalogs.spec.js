@@ -53,6 +53,27 @@ function catalog(lang) {
   return all;
 }
 
+/** The property names of the object literal that starts at `from` (just after its "{"). */
+function topLevelNames(text, from) {
+  const names = [];
+  let depth = 0;
+  let part = '';
+  for (let i = from; i < text.length; i += 1) {
+    const c = text[i];
+    if (depth === 0 && (c === ',' || c === '}')) {
+      const name = /^\s*(\w+)/.exec(part);
+      if (name) names.push(name[1]);
+      part = '';
+      if (c === '}') return names;
+      continue;
+    }
+    if ('([{'.includes(c)) depth += 1;
+    if (')]}'.includes(c)) depth -= 1;
+    part += c;
+  }
+  return names;
+}
+
 const placeholders = (s) => [...String(s).matchAll(/__(\w+?)__/g)].map((m) => m[1]).sort();
 
 describe('i18n: the runtime message catalogs', () => {
@@ -74,6 +95,22 @@ describe('i18n: the runtime message catalogs', () => {
       if (typeof de.get(k) !== 'string') missing.push(`de ${k} (${file})`);
     }
     assert.deepStrictEqual(missing, []);
+  });
+
+  it("each t('key', { ... }) call gives exactly the key's placeholders", () => {
+    const problems = [];
+    let calls = 0;
+    for (const file of sources()) {
+      const text = fs.readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/\bt\('([\w.-]+)'(\)|, \{)/g)) {
+        const given = m[2] === ')' ? [] : topLevelNames(text, m.index + m[0].length);
+        calls += 1;
+        const want = placeholders(en.get(m[1]));
+        if (given.sort().join() !== want.join()) problems.push(`${path.relative(ROOT, file)}: ${m[1]} gets ${given} but wants ${want}`);
+      }
+    }
+    assert.ok(calls > 60, `${calls} calls checked`);
+    assert.deepStrictEqual(problems, []);
   });
 
   it('every runtime key in the catalogs is used', () => {
