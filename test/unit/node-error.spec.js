@@ -1,7 +1,6 @@
 'use strict';
 // toNodeError: a client error as the error a node reports (msg.error.code).
 const assert = require('node:assert');
-
 const { toNodeError } = require('../../nodes/nodes/node-error.js');
 
 describe('toNodeError', () => {

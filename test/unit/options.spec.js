@@ -1,7 +1,6 @@
 'use strict';
 // The nodes' option readers: the msg.type override of the transfer type.
 const assert = require('node:assert');
-
 const { transferTypeOf } = require('../../nodes/nodes/options.js');
 
 describe('transferTypeOf', () => {

@@ -2,7 +2,6 @@
 // The status a node shows: progress, its own last result, the server's
 // state only while its message waits, short hints, the throttle.
 const assert = require('node:assert');
-
 const { StatusView, statusHint } = require('../../nodes/nodes/status-view.js');
 const { toNodeError } = require('../../nodes/nodes/node-error.js');
 

@@ -2,7 +2,6 @@
 // typedField: the <field>/<field>Type pairs of the nodes' TypedInputs and
 // their defaults.
 const assert = require('node:assert');
-
 const { typedField } = require('../../nodes/nodes/typed-input.js');
 
 describe('typedField', () => {
