@@ -8,17 +8,12 @@ const os = require('node:os');
 const path = require('node:path');
 const { helper } = require('./support/red');
 const { call, collect, caughtError } = require('./support/flow');
-const { allNodes, closedPort, serverConfig, nextMessage, collectFrom, itRefusesCrLf } = require('./support/offline');
+const { allNodes, closedPort, serverConfig, nextMessage, collectFrom, itRefusesCrLf, describeOffline } = require('./support/offline');
 const { useScriptedServer } = require('./support/scripted-server');
 const { eachServer, logText } = require('./support/servers');
 const { localRootRefusals } = require('./support/local-files');
 
-describe('ftps-get (no server needed)', function () {
-  this.timeout(20000);
-  afterEach(async () => {
-    await helper.unload();
-  });
-
+describeOffline('ftps-get', () => {
   for (const [props, msg] of [
     [{}, { filename: 'a.txt\r\nDELE b.txt' }],
     [{ path: 'a.txt\u0000b', pathType: 'str' }, {}],

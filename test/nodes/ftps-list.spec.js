@@ -4,19 +4,14 @@
 const assert = require('node:assert');
 const { helper } = require('./support/red');
 const { call } = require('./support/flow');
-const { allNodes, closedPort, serverConfig, nextMessage, collectFrom, itRefusesCrLf } = require('./support/offline');
+const { allNodes, closedPort, serverConfig, nextMessage, collectFrom, itRefusesCrLf, describeOffline } = require('./support/offline');
 const { useScriptedServer, ScriptedClient } = require('./support/scripted-server');
 const { eachServer } = require('./support/servers');
 const { list: clientList } = require('../../nodes/lib/tree.js');
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
-describe('ftps-list (no server needed)', function () {
-  this.timeout(20000);
-  afterEach(async () => {
-    await helper.unload();
-  });
-
+describeOffline('ftps-list', () => {
   itRefusesCrLf('ftps-list', {}, { filename: 'dir\nDELE b.txt' });
 
   it('a refused connection reaches the Catch node and the status shows it', async () => {

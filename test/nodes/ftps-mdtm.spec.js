@@ -2,17 +2,11 @@
 // ftps-mdtm: input checks, and getting and setting times on the real servers.
 const assert = require('node:assert');
 const fs = require('node:fs');
-const { helper } = require('./support/red');
 const { call } = require('./support/flow');
-const { itRefusesCrLf } = require('./support/offline');
+const { itRefusesCrLf, describeOffline } = require('./support/offline');
 const { eachServer } = require('./support/servers');
 
-describe('ftps-mdtm (no server needed)', function () {
-  this.timeout(20000);
-  afterEach(async () => {
-    await helper.unload();
-  });
-
+describeOffline('ftps-mdtm', () => {
   itRefusesCrLf('ftps-mdtm', {}, { filename: 'a.txt\nx' });
 });
 

@@ -2,17 +2,11 @@
 // ftps-ops: input checks, and the file operations on the real servers.
 const assert = require('node:assert');
 const fs = require('node:fs');
-const { helper } = require('./support/red');
 const { call } = require('./support/flow');
-const { itRefusesCrLf } = require('./support/offline');
+const { itRefusesCrLf, describeOffline } = require('./support/offline');
 const { eachServer } = require('./support/servers');
 
-describe('ftps-ops (no server needed)', function () {
-  this.timeout(20000);
-  afterEach(async () => {
-    await helper.unload();
-  });
-
+describeOffline('ftps-ops', () => {
   for (const [props, msg] of [
     [{ operation: 'delete' }, { filename: 'a.txt\r\nRMD /' }],
     [{ operation: 'rename' }, { filename: 'a.txt', newFilename: 'b.txt\r\nDELE c' }],

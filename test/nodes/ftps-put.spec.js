@@ -8,16 +8,11 @@ const os = require('node:os');
 const path = require('node:path');
 const { helper } = require('./support/red');
 const { call } = require('./support/flow');
-const { itRefusesCrLf, itRefusesPayloads } = require('./support/offline');
+const { itRefusesCrLf, itRefusesPayloads, describeOffline } = require('./support/offline');
 const { eachServer, logText } = require('./support/servers');
 const { localRootRefusals } = require('./support/local-files');
 
-describe('ftps-put (no server needed)', function () {
-  this.timeout(20000);
-  afterEach(async () => {
-    await helper.unload();
-  });
-
+describeOffline('ftps-put', () => {
   itRefusesCrLf('ftps-put', {}, { filename: 'a.txt\r\nDELE b.txt', payload: 'x' });
 
   itRefusesPayloads('ftps-put');

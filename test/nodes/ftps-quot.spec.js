@@ -5,16 +5,11 @@
 const assert = require('node:assert');
 const { helper } = require('./support/red');
 const { call } = require('./support/flow');
-const { allNodes, nextMessage, collectFrom, itRefusesCrLf } = require('./support/offline');
+const { allNodes, nextMessage, collectFrom, itRefusesCrLf, describeOffline } = require('./support/offline');
 const { useScriptedServer } = require('./support/scripted-server');
 const { eachServer } = require('./support/servers');
 
-describe('ftps-quot (no server needed)', function () {
-  this.timeout(20000);
-  afterEach(async () => {
-    await helper.unload();
-  });
-
+describeOffline('ftps-quot', () => {
   itRefusesCrLf('ftps-quot', {}, { payload: 'NOOP\r\nDELE b.txt' });
 
   it('a node without a server reports it through done(err)', async () => {

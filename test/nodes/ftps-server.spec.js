@@ -7,15 +7,10 @@ const assert = require('node:assert');
 const fs = require('node:fs');
 const { helper } = require('./support/red');
 const { call, caughtError } = require('./support/flow');
-const { ACTION_TYPES, allNodes, SECRET, closedPort, serverConfig, nextMessage } = require('./support/offline');
+const { ACTION_TYPES, allNodes, SECRET, closedPort, serverConfig, nextMessage, describeOffline } = require('./support/offline');
 const { eachServer } = require('./support/servers');
 
-describe('ftps-server (no server needed)', function () {
-  this.timeout(20000);
-  afterEach(async () => {
-    await helper.unload();
-  });
-
+describeOffline('ftps-server', () => {
   it('every node loads', async () => {
     const port = await closedPort();
     const flow = [{ id: 'f1', type: 'tab', label: 'ftps' }, serverConfig(port)];

@@ -2,17 +2,11 @@
 // ftps-site: input checks, and SITE on the real servers.
 const assert = require('node:assert');
 const fs = require('node:fs');
-const { helper } = require('./support/red');
 const { call, caughtError } = require('./support/flow');
-const { itRefusesCrLf } = require('./support/offline');
+const { itRefusesCrLf, describeOffline } = require('./support/offline');
 const { eachServer } = require('./support/servers');
 
-describe('ftps-site (no server needed)', function () {
-  this.timeout(20000);
-  afterEach(async () => {
-    await helper.unload();
-  });
-
+describeOffline('ftps-site', () => {
   itRefusesCrLf('ftps-site', {}, { payload: 'CHMOD 644 a.txt\r\nDELE b.txt' });
 });
 

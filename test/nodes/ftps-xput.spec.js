@@ -3,18 +3,12 @@
 // the whole-file upload on the real servers.
 const assert = require('node:assert');
 const fs = require('node:fs');
-const { helper } = require('./support/red');
 const { call } = require('./support/flow');
-const { itRefusesCrLf, itRefusesPayloads } = require('./support/offline');
+const { itRefusesCrLf, itRefusesPayloads, describeOffline } = require('./support/offline');
 const { eachServer } = require('./support/servers');
 const { localRootRefusals } = require('./support/local-files');
 
-describe('ftps-xput (no server needed)', function () {
-  this.timeout(20000);
-  afterEach(async () => {
-    await helper.unload();
-  });
-
+describeOffline('ftps-xput', () => {
   itRefusesCrLf('ftps-xput', {}, { filename: 'a.txt\rDELE b.txt', payload: 'x' });
 
   itRefusesPayloads('ftps-xput');

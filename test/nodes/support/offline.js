@@ -81,6 +81,17 @@ function caughtFrom(id, msg) {
   });
 }
 
+/** describe(`${name} (no server needed)`), the flow unloaded after each test. */
+function describeOffline(name, body) {
+  describe(`${name} (no server needed)`, function () {
+    this.timeout(20000);
+    afterEach(async () => {
+      await helper.unload();
+    });
+    body();
+  });
+}
+
 /** A test: CR, LF or NUL in what `type` would send is refused through done(err) before anything is connected. */
 function itRefusesCrLf(type, props, msg) {
   const what = props.operation ? ` (${props.operation})` : props.path !== undefined ? " (the node's path)" : '';
@@ -145,6 +156,7 @@ module.exports = {
   collectFrom,
   refusalFlow,
   caughtFrom,
+  describeOffline,
   itRefusesCrLf,
   itRefusesPayloads,
 };
