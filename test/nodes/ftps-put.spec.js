@@ -23,7 +23,7 @@ localRootRefusals([
   ['ftps-put', { source: 'file' }, 'escape/secret.txt', /symbolic link/],
 ]);
 
-eachServer('ftps-put', (fx, { caps }) => {
+eachServer('ftps-put', (fx) => {
   const { load, file } = fx;
 
   it('ftps-put: overwrite, append, unique, mkdirs, resume, local file source', async () => {

@@ -10,7 +10,7 @@ describeOffline('ftps-site', () => {
   itRefusesCrLf('ftps-site', {}, { payload: 'CHMOD 644 a.txt\r\nDELE b.txt' });
 });
 
-eachServer('ftps-site', (fx, { caps }) => {
+eachServer('ftps-site', (fx) => {
   const { load, file } = fx;
 
   it('ftps-site: CHMOD', async () => {
