@@ -2,7 +2,7 @@
 // Starts an embedded Node-RED with this working tree as a module (settings.nodesDir),
 // and writes what its loader made of the package as JSON to the file named by argv[2]:
 // node sets (types, errors), editor HTML, help, message catalogs, icons.
-// Run by test/nodes/package.test.js in a child process (also with Node 22 / Node-RED 5).
+// Run by test/nodes/package.spec.js in a child process (also with Node 22 / Node-RED 5).
 const fs = require('node:fs');
 const { run } = require('./embedded-red');
 
