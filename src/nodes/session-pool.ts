@@ -27,6 +27,7 @@
  */
 
 import { EventEmitter, setMaxListeners } from 'node:events';
+import { t } from './i18n';
 import { isDeadSession, planRetry, RepeatSafety, withTries } from './retry';
 export { isDeadSession } from './retry';
 
@@ -69,7 +70,7 @@ interface Pending<C> extends RunOptions {
 export class PoolClosedError extends Error {
   readonly code = 421;
   readonly kind = 'closed';
-  constructor(message = 'the FTPS connection was closed (flow stopped or redeployed)') {
+  constructor(message = t('ftps-server.errors.connectionClosed')) {
     super(message);
     this.name = 'PoolClosedError';
   }
@@ -78,7 +79,7 @@ export class PoolClosedError extends Error {
 function abortReason(signal: AbortSignal): Error {
   const r: unknown = signal.reason;
   if (r instanceof Error) return r;
-  const e = new Error('the job was cancelled');
+  const e = new Error(t('ftps-server.errors.cancelled'));
   e.name = 'AbortError';
   return e;
 }
@@ -243,7 +244,7 @@ export class SessionPool<C extends PoolClient> {
         if (s.used === 0 && ++this.freshLosses >= MAX_FRESH_LOSSES) {
           this.freshLosses = 0;
           const failed = this.queue.shift() as Pending<C>;
-          this.finish(failed, new Error(`the server ended ${MAX_FRESH_LOSSES} new sessions in a row before they could be used (${why}): not logging in again for this message`), undefined);
+          this.finish(failed, new Error(t('ftps-server.errors.freshLosses', { n: MAX_FRESH_LOSSES, why })), undefined);
         }
         continue;
       }
