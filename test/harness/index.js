@@ -273,6 +273,7 @@ const live = new Set(); // running server handles, for cleanup at exit
 
 function killAllNow() {
   for (const s of live) {
+    for (const p of descendants(s.pid)) try { process.kill(p, 'SIGKILL'); } catch (e) { /* gone */ }
     try { process.kill(-s.pid, 'SIGKILL'); } catch (e) { /* gone */ }
     if (s._watchdog) try { process.kill(s._watchdog, 'SIGKILL'); } catch (e) { /* gone */ }
     if (!process.env.FTPS_HARNESS_KEEP) {
@@ -313,6 +314,53 @@ function groupMembers(pgid) {
     if (Number(f[2]) === pgid && f[0] !== 'Z' && f[0] !== 'X') out.push(Number(e));
   }
   return out;
+}
+
+// pid -> [state, ppid] of every process, from /proc.
+function processTable() {
+  const table = new Map();
+  let entries = [];
+  try { entries = fs.readdirSync('/proc'); } catch (e) { return table; }
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue;
+    let stat;
+    try { stat = fs.readFileSync(`/proc/${e}/stat`, 'utf8'); } catch (err) { continue; }
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    table.set(Number(e), [f[0], Number(f[1])]);
+  }
+  return table;
+}
+
+// The live processes below `pid` (children, their children...). vsftpd runs each
+// session in a process group and session of its own (setsid), and its logged-in
+// session process drops privileges, which clears the pdeathsig it set: killing the
+// master's group leaves that process serving its connection after a "restart". So a
+// stop kills the whole tree, taken before any kill (an orphan is init's child, no
+// longer findable from pid).
+function descendants(pid) {
+  const table = processTable();
+  const out = [];
+  const todo = [pid];
+  while (todo.length) {
+    const parent = todo.pop();
+    for (const [p, [state, ppid]] of table) {
+      if (ppid !== parent || state === 'Z' || state === 'X') continue;
+      out.push(p);
+      todo.push(p);
+    }
+  }
+  return out;
+}
+
+// Whether `pid` is a live process (not a zombie).
+function procAlive(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+    return state !== 'Z' && state !== 'X';
+  } catch (e) {
+    return false;
+  }
 }
 
 function groupAlive(pgid) {
@@ -453,18 +501,22 @@ class ServerHandle {
 
   async _kill() {
     const pid = this.pid;
-    const signal = (sig) => { try { process.kill(-pid, sig); } catch (e) { /* gone */ } };
+    const tree = descendants(pid);
+    const signal = (sig) => {
+      try { process.kill(-pid, sig); } catch (e) { /* gone */ }
+      for (const p of tree) try { process.kill(p, sig); } catch (e) { /* gone */ }
+    };
     // SIGTERM first; what has not gone after a short grace (ProFTPD takes
     // 200-400 ms to shut down politely) gets SIGKILL: these are throw-away servers.
     signal('SIGTERM');
     const t0 = Date.now();
-    const gone = () => this._exited && !groupAlive(pid);
+    const gone = () => this._exited && !groupAlive(pid) && !tree.some(procAlive);
     while (!gone() && Date.now() - t0 < 150) await sleep(5);
     if (!gone()) {
       signal('SIGKILL');
       while (!gone() && Date.now() - t0 < 15000) await sleep(5);
     }
-    if (!gone()) throw new Error(`${this.kind} (pid ${pid}) did not exit; still running: ${groupMembers(pid).join(' ')}`);
+    if (!gone()) throw new Error(`${this.kind} (pid ${pid}) did not exit; still running: ${[...groupMembers(pid), ...tree.filter(procAlive)].join(' ')}`);
     live.delete(this);
     if (this._watchdog) try { process.kill(this._watchdog, 'SIGKILL'); } catch (e) { /* gone */ }
     // the listening port should be free again right away; wait briefly if not
