@@ -28,7 +28,8 @@ const EXPECT = {
   finDownload: {
     vsftpd: [[426, /incomplete/]],
     proftpd: [[426, /incomplete/], [421, /closed by the server|lost/]],
-    pureftpd: [[426, /incomplete/]],
+    // or, at times, it never answers the RETR (the reply times out: 421)
+    pureftpd: [[426, /incomplete/], [421, /timed out/]],
     // or it notices the closed connection while still sending: its own 426
     pyftpdlib: [[426, /incomplete|Transfer aborted/]],
   },
@@ -191,7 +192,17 @@ for (const kind of h.KINDS) {
       expected('finUpload', kind, await failure('x1', { filename: '/faults/fin-up/x.bin', payload: data }));
       // (the put's partial p.bin may be there or not: vsftpd removes a failed upload)
       assert.deepStrictEqual(fs.readdirSync(remote('faults/fin-up')).filter((n) => n !== 'p.bin').sort(), ['.keep'], 'no xput file, final or scratch');
-      await call('x1', { filename: '/faults/fin-up/x.bin', payload: data });
+      // pyftpdlib, after a STOR cut like this, has at times stored only part of the next
+      // upload and answered 226: the client's SIZE check fails it (426 incomplete), and a
+      // second try (what the node's retries do) stores it whole
+      for (let i = 0; ; i += 1) {
+        try {
+          await call('x1', { filename: '/faults/fin-up/x.bin', payload: data });
+          break;
+        } catch (e) {
+          if (kind !== 'pyftpdlib' || i > 0 || !/incomplete/.test(e.message)) throw e;
+        }
+      }
       assert.strictEqual(sha(fs.readFileSync(remote('faults/fin-up/x.bin'))), sha(data));
     });
 
