@@ -186,24 +186,36 @@ for (const kind of h.KINDS) {
       s.put('faults/fin-up/.keep', '');
       await load([{ id: 'p1', type: 'ftps-put' }, { id: 'x1', type: 'ftps-xput' }]);
       const data = pattern(200 * 1024, 10);
+      const f0 = proxy.fired.length;
       proxy.inject({ conn: 'data', dir: 'up', after: 64 * 1024, action: 'fin' });
       expected('finUpload', kind, await failure('p1', { filename: '/faults/fin-up/p.bin', payload: data }));
+      assert.strictEqual(proxy.fired.length - f0, 1, `the put's data connection was cut ${JSON.stringify(proxy.fired.slice(f0))}`);
       proxy.inject({ conn: 'data', dir: 'up', after: 64 * 1024, action: 'fin' });
-      expected('finUpload', kind, await failure('x1', { filename: '/faults/fin-up/x.bin', payload: data }));
-      // (the put's partial p.bin may be there or not: vsftpd removes a failed upload)
-      assert.deepStrictEqual(fs.readdirSync(remote('faults/fin-up')).filter((n) => n !== 'p.bin').sort(), ['.keep'], 'no xput file, final or scratch');
-      // pyftpdlib, after a STOR cut like this, has at times stored only part of the next
-      // upload and answered 226: the client's SIZE check fails it (426 incomplete), and a
-      // second try (what the node's retries do) stores it whole
-      for (let i = 0; ; i += 1) {
+      const e2 = await failure('x1', { filename: '/faults/fin-up/x.bin', payload: data });
+      expected('finUpload', kind, e2);
+      assert.strictEqual(proxy.fired.length - f0, 2, `the xput's data connection was cut ${JSON.stringify(proxy.fired.slice(f0))}`);
+      // (the put's partial p.bin may be there or not: vsftpd removes a failed upload; after a 421
+      // the xput's scratch file waits for the next session to delete it, as tested above)
+      const left = fs.readdirSync(remote('faults/fin-up')).filter((n) => n !== 'p.bin' && !(e2.code === 421 && n.startsWith('_tmp.')));
+      assert.deepStrictEqual(left.sort(), ['.keep'], 'no xput file, final or scratch');
+      // The next uploads, up to three tries (what the node's retries would do): right after such
+      // a cut, vsftpd has failed the next STOR with its 426 "Failure reading network stream", and
+      // pyftpdlib, once a STOR of it went unanswered (its 421 above), stores later TLS uploads only
+      // in part (112 of 200 KiB, again and again) and answers 226. The client's SIZE check fails
+      // each of those (426 incomplete); what must hold then is that no upload is taken as whole
+      // when it is not, and that nothing partial is under the final name.
+      let whole = false;
+      for (let i = 0; i < 3 && !whole; i += 1) {
         try {
           await call('x1', { filename: '/faults/fin-up/x.bin', payload: data });
-          break;
+          whole = true;
         } catch (e) {
-          if (kind !== 'pyftpdlib' || i > 0 || !/incomplete/.test(e.message)) throw e;
+          assert.strictEqual(e.code, 426, e.message);
+          assert.ok(kind === 'pyftpdlib' || kind === 'vsftpd', `${kind}: ${e.message}`);
         }
       }
-      assert.strictEqual(sha(fs.readFileSync(remote('faults/fin-up/x.bin'))), sha(data));
+      if (whole || kind !== 'pyftpdlib') assert.strictEqual(sha(fs.readFileSync(remote('faults/fin-up/x.bin'))), sha(data));
+      else assert.ok(!fs.existsSync(remote('faults/fin-up/x.bin')), 'pyftpdlib kept truncating: nothing under the final name');
     });
 
     it('the control connection cut mid-transfer (xput): Catch with 421; the scratch file is deleted by the next session', async () => {
@@ -277,7 +289,19 @@ for (const kind of h.KINDS) {
       s.put('faults/hs.txt', 'handshake');
       await load([{ id: 'g1', type: 'ftps-get', output: 'utf8' }]);
       proxy.inject({ conn: 'data', dir: 'up', after: 0, action: 'reset' });
-      await failure('g1', { filename: '/faults/hs.txt' });
+      // A reset in a data handshake begun before the 1xx is taken for pyftpdlib's refusal of
+      // an early ClientHello and the transfer repeated on a new data connection (data-channel.ts,
+      // EarlyTlsReset): when the reset comes before the 150 is read, the message can succeed.
+      const first = await call('g1', { filename: '/faults/hs.txt' }).then(
+        (m) => m,
+        (e) => e,
+      );
+      if (first instanceof Error) {
+        assert.ok(first.caught, first.message);
+        assert.strictEqual(typeof first.code, 'number', first.message);
+      } else {
+        assert.strictEqual(first.payload, 'handshake');
+      }
       assert.strictEqual((await call('g1', { filename: '/faults/hs.txt' })).payload, 'handshake');
     });
 
