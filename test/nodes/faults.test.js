@@ -114,36 +114,25 @@ for (const kind of h.KINDS) {
       assert.ok((await call('g2', { filename: '/faults/fin.bin' })).payload.equals(data));
     });
 
-    it('a resumed get whose data connection ends by a plain FIN: not taken as complete, the part kept is a true prefix, the retry completes it', async () => {
-      const data = pattern(1024 * 1024, 11);
-      s.put('faults/fin-resume.bin', data);
-      const local = path.join(localDir, 'fin-resume.bin');
-      fs.writeFileSync(local, data.subarray(0, 100 * 1024));
-      await load([{ id: 'g2', type: 'ftps-get', output: 'file', resume: true }]);
-      proxy.inject({ conn: 'data', dir: 'down', after: 200 * 1024, action: 'fin' });
-      expected('finDownload', kind, await failure('g2', { filename: '/faults/fin-resume.bin', localFilename: local }));
-      const kept = fs.readFileSync(local);
-      assert.ok(kept.length < data.length, `the file is not complete (${kept.length})`);
-      assert.ok(kept.equals(data.subarray(0, kept.length)), 'the kept part is a true prefix');
-      await call('g2', { filename: '/faults/fin-resume.bin', localFilename: local });
-      assert.strictEqual(sha(fs.readFileSync(local)), sha(data));
-    });
-
-    it('the data connection cut mid-RETR of a resumed get: the part kept, the retry completes it byte-exact', async () => {
-      const data = pattern(1024 * 1024, 2);
-      s.put('faults/retr2.bin', data);
-      const local = path.join(localDir, 'retr2.bin');
-      fs.writeFileSync(local, data.subarray(0, 100 * 1024));
-      await load([{ id: 'g2', type: 'ftps-get', output: 'file', resume: true }]);
-      proxy.inject({ conn: 'data', dir: 'down', after: 200 * 1024, action: 'reset' });
-      await failure('g2', { filename: '/faults/retr2.bin', localFilename: local });
-      const kept = fs.readFileSync(local);
-      assert.ok(kept.length >= 100 * 1024 && kept.length < data.length, `a prefix is kept (${kept.length})`);
-      assert.ok(kept.equals(data.subarray(0, kept.length)), 'the kept part is a true prefix');
-      const r = await call('g2', { filename: '/faults/retr2.bin', localFilename: local });
-      assert.strictEqual(r.ftps.bytes, data.length - kept.length, 'only the rest was fetched');
-      assert.strictEqual(sha(fs.readFileSync(local)), sha(data));
-    });
+    for (const action of ['reset', 'fin']) {
+      const how = action === 'fin' ? 'ended by a plain FIN (no close_notify: not taken as complete, EXPECT.finDownload)' : 'cut (RST)';
+      it(`the data connection of a resumed get ${how} mid-RETR: the part kept, the retry completes it byte-exact`, async () => {
+        const data = pattern(1024 * 1024, action === 'fin' ? 11 : 2);
+        s.put(`faults/resume-${action}.bin`, data);
+        const local = path.join(localDir, `resume-${action}.bin`);
+        fs.writeFileSync(local, data.subarray(0, 100 * 1024));
+        await load([{ id: 'g2', type: 'ftps-get', output: 'file', resume: true }]);
+        proxy.inject({ conn: 'data', dir: 'down', after: 200 * 1024, action });
+        const e = await failure('g2', { filename: `/faults/resume-${action}.bin`, localFilename: local });
+        if (action === 'fin') expected('finDownload', kind, e);
+        const kept = fs.readFileSync(local);
+        assert.ok(kept.length >= 100 * 1024 && kept.length < data.length, `a prefix is kept (${kept.length})`);
+        assert.ok(kept.equals(data.subarray(0, kept.length)), 'the kept part is a true prefix');
+        const r = await call('g2', { filename: `/faults/resume-${action}.bin`, localFilename: local });
+        assert.strictEqual(r.ftps.bytes, data.length - kept.length, 'only the rest was fetched');
+        assert.strictEqual(sha(fs.readFileSync(local)), sha(data));
+      });
+    }
 
     it('the data connection cut mid-STOR of an xput: Catch, no remote file (final or scratch), the retry is byte-exact', async () => {
       const data = pattern(2 * 1024 * 1024, 3);
