@@ -32,7 +32,8 @@ const isReadHandle = (h: unknown): h is ReadHandle =>
 export function watchTlsEnd(sock: tls.TLSSocket): () => TlsEnd {
   const handle = (sock as unknown as { _handle?: unknown })._handle;
   const parent = isReadHandle(handle) ? (handle as unknown as { _parent?: unknown })._parent : undefined;
-  if (!isReadHandle(handle) || !isReadHandle(parent) || typeof sock.push !== 'function') return () => 'unknown';
+  // only a TCP handle below: over any other stream (a proxy's Duplex: JSStream) readStart() says nothing about its end
+  if (!isReadHandle(handle) || !isReadHandle(parent) || parent.constructor?.name !== 'TCP' || typeof sock.push !== 'function') return () => 'unknown';
   let outcome: TlsEnd = 'unknown';
   let seen = false;
   let stopped = false;

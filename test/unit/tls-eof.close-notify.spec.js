@@ -8,6 +8,7 @@
 const assert = require('node:assert/strict');
 const net = require('node:net');
 const tls = require('node:tls');
+const { Duplex } = require('node:stream');
 const h = require('../harness');
 const { watchTlsEnd } = require('../../nodes/lib/tls-eof');
 
@@ -65,6 +66,45 @@ async function download(srv, viaSocket, slow) {
 
 describe('tls-eof: close_notify told apart from a bare FIN', function () {
   this.timeout(20000);
+  it('TLS over a stream that is not a TCP socket (a proxy\'s Duplex): no verdict ("unknown"), so no false failure', async () => {
+    const srv = await server('notify');
+    try {
+      const raw = net.connect(srv.address().port, '127.0.0.1');
+      await new Promise((r) => raw.once('connect', r));
+      const duplex = new Duplex({
+        read() {
+          raw.resume();
+        },
+        write(chunk, enc, cb) {
+          raw.write(chunk, cb);
+        },
+        final(cb) {
+          raw.end();
+          cb();
+        },
+      });
+      raw.on('data', (c) => {
+        if (!duplex.push(c)) raw.pause();
+      });
+      raw.on('end', () => duplex.push(null));
+      const sock = tls.connect({ socket: duplex, rejectUnauthorized: false });
+      const ended = watchTlsEnd(sock);
+      let bytes = 0;
+      sock.on('data', (c) => {
+        bytes += c.length;
+      });
+      await new Promise((resolve, reject) => {
+        sock.on('end', resolve);
+        sock.on('error', reject);
+      });
+      sock.destroy();
+      raw.destroy();
+      assert.equal(bytes, SIZE);
+      assert.equal(ended(), 'unknown');
+    } finally {
+      srv.close();
+    }
+  });
   for (const viaSocket of [false, true]) {
     for (const slow of [false, true]) {
       const how = `${viaSocket ? 'TLS over a connected socket' : 'tls.connect with onread'}${slow ? ', reader pausing' : ''}`;
