@@ -5,8 +5,9 @@
 #   vsftpd, proftpd-core + proftpd-mod-crypto (mod_tls), pure-ftpd
 #       -> apt-get download + dpkg-deb -x into <repo>/.servers/root
 #          (+ apt-get install of the shared libraries they need that are missing)
-#   python3-pyftpdlib, python3-openssl, openssl
-#       -> apt-get install (used with Debian's /usr/bin/python3)
+#   python3-pyftpdlib, python3-openssl, python3-aioftp, python3-twisted, openssl
+#       -> apt-get install (used with Debian's /usr/bin/python3; the harness runs
+#          test/harness/{pyftpd,aioftp,twisted_ftp}_server.py with it)
 #
 # Idempotent; when everything is already there it only checks and exits.
 # Must run as root on Debian 12 (CI runs it in a clean clone).
@@ -23,7 +24,7 @@ EXTRACT_PKGS=(vsftpd proftpd-basic proftpd-core proftpd-mod-crypto pure-ftpd)
 # Files that must exist afterwards (relative to $ROOT).
 BINARIES=(usr/sbin/vsftpd usr/sbin/proftpd usr/lib/proftpd/mod_tls.so usr/sbin/pure-ftpd usr/bin/pure-pw)
 # Packages installed for real (they conflict with nothing).
-APT_PKGS=(python3-pyftpdlib python3-openssl openssl passwd libpam-modules libpam-runtime)
+APT_PKGS=(python3-pyftpdlib python3-openssl python3-aioftp python3-twisted openssl passwd libpam-modules libpam-runtime)
 
 log() { echo "install-servers: $*"; }
 
@@ -130,7 +131,8 @@ fi
 "$ROOT/usr/sbin/proftpd" -v >/dev/null 2>&1 || { log "proftpd does not run" >&2; exit 1; }
 "$ROOT/usr/sbin/pure-ftpd" --help >/dev/null 2>&1 || [ $? -le 1 ] || { log "pure-ftpd does not run" >&2; exit 1; }
 /usr/bin/python3 -c 'import pyftpdlib, OpenSSL' || { log "pyftpdlib/pyOpenSSL not importable by /usr/bin/python3" >&2; exit 1; }
+/usr/bin/python3 -c 'import aioftp, twisted.protocols.ftp' || { log "aioftp/twisted not importable by /usr/bin/python3" >&2; exit 1; }
 command -v openssl >/dev/null || { log "openssl CLI missing" >&2; exit 1; }
 
-log "versions: $("$ROOT/usr/sbin/proftpd" -v 2>&1 | head -1); pure-ftpd $(dpkg-deb -f "$DEBS"/pure-ftpd_*.deb Version 2>/dev/null || echo '?'); vsftpd $(dpkg-deb -f "$DEBS"/vsftpd_*.deb Version 2>/dev/null || echo '?'); pyftpdlib $(/usr/bin/python3 -c 'import pyftpdlib; print(pyftpdlib.__ver__)')"
+log "versions: $("$ROOT/usr/sbin/proftpd" -v 2>&1 | head -1); pure-ftpd $(dpkg-deb -f "$DEBS"/pure-ftpd_*.deb Version 2>/dev/null || echo '?'); vsftpd $(dpkg-deb -f "$DEBS"/vsftpd_*.deb Version 2>/dev/null || echo '?'); pyftpdlib $(/usr/bin/python3 -c 'import pyftpdlib; print(pyftpdlib.__ver__)'); aioftp $(/usr/bin/python3 -c 'import aioftp; print(aioftp.__version__)'); twisted $(/usr/bin/python3 -c 'import twisted; print(twisted.__version__)')"
 if [ "$did" = 1 ]; then log "done"; else log "nothing to do"; fi

@@ -42,6 +42,9 @@
         var cls = "form-row ftps-row" + (a["class"] ? " " + a["class"] : "");
         var rowId = a.id ? ' id="' + esc(a.id) + '"' : "";
         var title = a.tooltip !== undefined ? ";[title]" + type + ".tooltip." + field : "";
+        if (kind === "tip") {
+            return '<div class="form-tips' + (a["class"] ? " " + esc(a["class"]) : "") + '" data-i18n="[html]' + type + ".tip." + field + '"></div>';
+        }
         if (kind === "check") {
             return '<div class="' + cls + '"' + rowId + '><label>&nbsp;</label>' +
                 '<input type="checkbox" id="' + id + '" style="display: inline-block; width: auto; vertical-align: top;"> ' +
@@ -69,14 +72,23 @@
         return '<div class="' + cls + '"' + rowId + ">" + label + control + unit + "</div>";
     }
 
-    /** Row groups several nodes share: kind="multi" is the multi-file options of get, put and xput. */
+    /**
+     * Row groups several nodes share: kind="multi" is the multi-file options
+     * of get, put and xput; kind="command" the whole dialog of site and quot
+     * (the marker's icon goes to the command field).
+     */
     var GROUPS = {
-        multi: [
-            { kind: "check", field: "recursive" },
-            { kind: "select", field: "skip", icon: "step-forward", options: "none same older" },
-            { kind: "check", field: "deleteExtraneous" },
-            { kind: "text", field: "concurrency", icon: "tasks", width: "80px", placeholder: "1" }
-        ]
+        multi: function () {
+            return [
+                { kind: "check", field: "recursive" },
+                { kind: "select", field: "skip", icon: "step-forward", options: "none same older" },
+                { kind: "check", field: "deleteExtraneous" },
+                { kind: "text", field: "concurrency", icon: "tasks", width: "80px", placeholder: "1" }
+            ];
+        },
+        command: function (a) {
+            return [{ kind: "server" }, { kind: "typed", field: "command", icon: a.icon }, { kind: "tip", field: "command" }, { kind: "name" }];
+        }
     };
 
     /** The template text with every <ftps-row ...></ftps-row> replaced by its form row(s). */
@@ -85,11 +97,43 @@
             var a = attrsOf(text);
             var group = GROUPS[a.kind];
             if (!group) return rowHtml(type, a);
-            return group.map(function (row) {
+            return group(a).map(function (row) {
                 var r = { "class": a["class"] };
                 Object.keys(row).forEach(function (k) { r[k] = row[k]; });
                 return rowHtml(type, r);
             }).join("");
+        });
+    }
+
+    /**
+     * Help sections several nodes share are written once, in one node's help
+     * (between <!--ftps-help:NAME--> and <!--/ftps-help:NAME-->), in the
+     * language the editor loaded; another node's help names it with
+     * <!--ftps-help:NAME from=TYPE-->fallback<!--/ftps-help:NAME-->, which
+     * becomes a copy of it. The fallback stays when TYPE's help is not there
+     * (its node set disabled).
+     */
+    function shareHelp(helpOf) {
+        var PLACE = /<!--ftps-help:([\w-]+) from=([\w-]+)-->[\s\S]*?<!--\/ftps-help:\1-->/g;
+        return function (text) {
+            return text.replace(PLACE, function (whole, name, from) {
+                var source = helpOf(from) || "";
+                var start = source.indexOf("<!--ftps-help:" + name + "-->");
+                var end = source.indexOf("<!--/ftps-help:" + name + "-->");
+                if (start < 0 || end < start) return whole;
+                return source.slice(start, end + ("<!--/ftps-help:" + name + "-->").length);
+            });
+        };
+    }
+
+    /** Fill the shared sections into every help of this package that is in the page (again for help loaded since). */
+    function helpSections() {
+        var fill = shareHelp(function (type) { return $('script[data-help-name="' + type + '"]').html(); });
+        $('script[data-help-name^="ftps-"]').each(function () {
+            var el = $(this);
+            var text = el.html();
+            var filled = fill(text);
+            if (filled !== text) el.text(filled);
         });
     }
 
@@ -100,6 +144,7 @@
             el.text(expand(type, el.html()));
             el.data("ftps-expanded", true);
         }
+        helpSections();
         if (!$("#ftps-editor-style").length) {
             $("<style id=\"ftps-editor-style\">" +
                 ".ftps-row > label:first-child { width: 150px; white-space: nowrap; }" +
@@ -281,7 +326,7 @@
         });
     }
 
-    var api = { expand: expand, template: template, testButton: testButton, typedField: typedField, prepare: prepare, dialog: dialog, pickServer: pickServer, onadd: onadd, servers: servers, label: label, labelStyle: labelStyle };
+    var api = { expand: expand, shareHelp: shareHelp, template: template, testButton: testButton, typedField: typedField, prepare: prepare, dialog: dialog, pickServer: pickServer, onadd: onadd, servers: servers, label: label, labelStyle: labelStyle };
     if (typeof module === "object" && module.exports) module.exports = api;
     else root.ftpsEditor = api;
 })(this);

@@ -277,7 +277,7 @@ async function checkCombo(tarball, work, nrMajor, nodeMajor, redPrefixes) {
     // the tripwire and the log do see a node that runs. Nothing else may have
     // connected or logged by then. (That no inject fires once or repeats and
     // the polling watch node is imported disabled is proven statically, in
-    // test/nodes/package.test.js: a runtime check can only watch for a while.)
+    // test/nodes/package.spec.js: a runtime check can only watch for a while.)
     const hitsBefore = wire.hits.length;
     const from = red.output().length;
     const clicked = all[0].flow;

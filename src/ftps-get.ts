@@ -10,6 +10,7 @@ import { choice, flag, optionalFlag, transferTypeOf } from './nodes/options';
 import { FtpsInfo, ftpsInfo, transferSummary, withResult } from './nodes/result';
 import { readPath, typedField } from './nodes/typed-input';
 import type { Node, NodeAPI, NodeMessage } from './nodes/red';
+import { t } from './nodes/i18n';
 
 interface GetDef extends ActionDef, MultiDef {
   path?: string;
@@ -41,19 +42,19 @@ export = function (RED: NodeAPI): void {
     const multi: MultiOptions = readMultiOptions(def);
 
     setupAction(RED, node, def, async (msg, io) => {
-      const remote = await readPath(io, msg, pathField, 'remote path', true);
+      const remote = await readPath(io, msg, pathField, t('ftps-server.field.remotePath'), true);
       const type = transferTypeOf(msg, nodeType);
 
       // Kermit's MGET: a glob anywhere in the path, or a whole tree
       if (multi.recursive || isWild(remote)) {
-        if (output !== 'file') throw inputError(`a multi-file get (a glob in the path or "recursive" on) needs output "file" with a local folder in localFilename, not "${output}"`);
-        if (resume) throw inputError('resume is for one file: a multi-file get uses skip ("same" or "older") instead');
-        const localDir = await io.localPath(await readPath(io, msg, localField, 'local folder', true));
+        if (output !== 'file') throw inputError(t('ftps-get.errors.multiOutput', { output }));
+        if (resume) throw inputError(t('ftps-get.errors.multiResume'));
+        const localDir = await io.localPath(await readPath(io, msg, localField, t('ftps-server.field.localFolder'), true));
         return multiGet(msg, io, { remote, localDir, opts: multi, type, preserveTimestamp });
       }
 
       if (output === 'file') {
-        const local = await io.localPath(await readPath(io, msg, localField, 'local file name', true));
+        const local = await io.localPath(await readPath(io, msg, localField, t('ftps-server.field.localFile'), true));
         const r = await io.run((client, ctx) =>
           client.get(remote, local, {
             type,

@@ -6,6 +6,7 @@ import { readPath, typedField } from './nodes/typed-input';
 import { LIST_METHODS } from './lib';
 import { planSelection, selectEntries, toMsgEntry } from './nodes/listing';
 import type { Node, NodeAPI, NodeMessage } from './nodes/red';
+import { t } from './nodes/i18n';
 
 interface ListDef extends ActionDef {
   path?: string;
@@ -31,13 +32,13 @@ export = function (RED: NodeAPI): void {
     const dot = flag(def.dot, false);
 
     setupAction(RED, node, def, async (msg, io) => {
-      const dir = await readPath(io, msg, pathField, 'path', false);
+      const dir = await readPath(io, msg, pathField, t('ftps-server.field.path'), false);
       const plan = planSelection(dir, { pattern, recursive, method });
       const { entries, reply } = await io.run(async (client, ctx) => {
         const selected = await selectEntries(client, plan, { pattern, recursive, method, dot, signal: ctx.signal });
         return { entries: selected.map(toMsgEntry), reply: lastReply(client, 226, 'Transfer complete') };
       });
-      const summary = `${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}`;
+      const summary = t(entries.length === 1 ? 'ftps-list.status.entry' : 'ftps-list.status.entries', { n: entries.length });
       if (!split) {
         return { out: withResult(msg, { payload: entries, ftps: ftpsInfo(reply, { count: entries.length }) }), summary };
       }

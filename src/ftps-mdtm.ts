@@ -5,6 +5,7 @@ import { choice } from './nodes/options';
 import { ftpsInfo, lastReply, withResult } from './nodes/result';
 import { evaluate, fieldSource, readPath, typedField } from './nodes/typed-input';
 import type { Node, NodeAPI } from './nodes/red';
+import { t } from './nodes/i18n';
 
 interface MdtmDef extends ActionDef {
   path?: string;
@@ -21,7 +22,7 @@ function toTime(v: unknown, source: string): Date {
   if (v instanceof Date) d = v;
   else if (typeof v === 'number') d = new Date(v);
   else if (typeof v === 'string' && v.trim() !== '') d = /^\d+$/.test(v.trim()) ? new Date(Number(v.trim())) : new Date(v.trim());
-  if (!d || Number.isNaN(d.getTime())) throw inputError(`${source} is not a time: give a Date, milliseconds since 1970 or an ISO 8601 string`);
+  if (!d || Number.isNaN(d.getTime())) throw inputError(t('ftps-mdtm.errors.notATime', { source }));
   return d;
 }
 
@@ -34,16 +35,16 @@ export = function (RED: NodeAPI): void {
     const action = choice(def, 'action', ['get', 'set'] as const, 'get');
 
     setupAction(RED, node, def, async (msg, io) => {
-      const remote = await readPath(io, msg, pathField, 'remote path', true);
+      const remote = await readPath(io, msg, pathField, t('ftps-server.field.remotePath'), true);
       if (action === 'get') {
-        const { t, reply } = await io.run(async (client) => {
+        const { t: mtime, reply } = await io.run(async (client) => {
           const d = await client.mdtm(remote);
           return { t: d, reply: lastReply(client, 213, d.toISOString()) };
         });
-        return { out: withResult(msg, { payload: t.toISOString(), ftps: ftpsInfo(reply) }), summary: t.toISOString() };
+        return { out: withResult(msg, { payload: mtime.toISOString(), ftps: ftpsInfo(reply) }), summary: mtime.toISOString() };
       }
-      const time = toTime(await evaluate(RED, node, msg, timeField), fieldSource(timeField, 'time'));
-      const { t, reply } = await io.run(async (client) => {
+      const time = toTime(await evaluate(RED, node, msg, timeField), fieldSource(timeField, t('ftps-server.field.time')));
+      const { t: mtime, reply } = await io.run(async (client) => {
         await client.setModified(remote, time);
         const setReply = lastReply(client, 213, 'File modification time set');
         // read it back: what the server stored (FTP times have whole seconds)
@@ -55,7 +56,7 @@ export = function (RED: NodeAPI): void {
         }
         return { t: stored, reply: setReply };
       });
-      return { out: withResult(msg, { payload: t.toISOString(), ftps: ftpsInfo(reply) }), summary: t.toISOString() };
+      return { out: withResult(msg, { payload: mtime.toISOString(), ftps: ftpsInfo(reply) }), summary: mtime.toISOString() };
     });
   }
 

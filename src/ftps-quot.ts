@@ -3,6 +3,7 @@ import { ActionDef, setupAction } from './nodes/action';
 import { ftpsInfo, withResult } from './nodes/result';
 import { readPath, typedField } from './nodes/typed-input';
 import type { Node, NodeAPI } from './nodes/red';
+import { t } from './nodes/i18n';
 
 interface QuotDef extends ActionDef {
   command?: string;
@@ -15,7 +16,7 @@ export = function (RED: NodeAPI): void {
     const commandField = typedField(def, 'command', 'payload', 'msg');
 
     setupAction(RED, this, def, async (msg, io) => {
-      const line = (await readPath(io, msg, commandField, 'command', true)).trim();
+      const line = (await readPath(io, msg, commandField, t('ftps-server.field.command'), true)).trim();
       const reply = await io.run((client) => client.quot(line));
       return {
         out: withResult(msg, { payload: reply.message, ftps: ftpsInfo(reply) }),

@@ -13,6 +13,8 @@ import { PoolStatus, RunOptions, SessionPool, SessionPoolOptions } from './nodes
 import { maskSecret, resolveTarget, TargetPools } from './nodes/targets';
 import type { MsgTarget } from './nodes/targets';
 import { registerTestEndpoint } from './nodes/test-connection';
+import { statusHint } from './nodes/status-view';
+import { t, useCatalogs } from './nodes/i18n';
 
 interface ServerNodeImpl extends ServerNode {
   pool: SessionPool<FtpsClient> | null;
@@ -23,30 +25,25 @@ interface ServerNodeImpl extends ServerNode {
 }
 
 export = function (RED: NodeAPI): void {
-  const t = (key: string, english: string, subs?: Record<string, string | number>): string => {
-    const full = `ftps-server.${key}`;
-    const s = RED._(full, subs);
-    if (s && s !== full && !s.endsWith(`:${full}`)) return s;
-    return english.replace(/__(\w+)__/g, (_, k: string) => String(subs?.[k] ?? ''));
-  };
+  useCatalogs(RED);
 
   function statusOf(st: PoolStatus): NodeStatus {
     switch (st.state) {
       case 'connecting':
-        return { fill: 'yellow', shape: 'ring', text: t('status.connecting', 'connecting') };
+        return { fill: 'yellow', shape: 'ring', text: t('ftps-server.status.connecting') };
       case 'connected':
         return st.sessions > 1
-          ? { fill: 'green', shape: 'dot', text: t('status.connectedN', 'connected (__n__)', { n: st.sessions }) }
-          : { fill: 'green', shape: 'dot', text: t('status.connected', 'connected') };
+          ? { fill: 'green', shape: 'dot', text: t('ftps-server.status.connectedN', { n: st.sessions }) }
+          : { fill: 'green', shape: 'dot', text: t('ftps-server.status.connected') };
       case 'failed': {
-        const m = (st.error?.message ?? '').replace(/\s+/g, ' ');
-        return { fill: 'red', shape: 'ring', text: t('status.failed', 'failed: __error__', { error: m.length > 40 ? `${m.slice(0, 39)}…` : m }) };
+        // the hint, not a cut reply text: the full error reaches the message's Catch node
+        return { fill: 'red', shape: 'ring', text: t('ftps-server.status.failed', { error: statusHint((st.error ?? {}) as { code?: number; kind?: string }) }) };
       }
       case 'closing':
       case 'closed':
-        return { fill: 'grey', shape: 'ring', text: t('status.closed', 'closed') };
+        return { fill: 'grey', shape: 'ring', text: t('ftps-server.status.closed') };
       default:
-        return { fill: 'grey', shape: 'ring', text: t('status.idle', 'not connected') };
+        return { fill: 'grey', shape: 'ring', text: t('ftps-server.status.idle') };
     }
   }
 
@@ -71,10 +68,10 @@ export = function (RED: NodeAPI): void {
       if (!def.tls) return undefined;
       const tlsNode = RED.nodes.getNode(def.tls) as TlsConfigNode | null | undefined;
       if (!tlsNode || typeof tlsNode.addTLSOptions !== 'function') {
-        throw new Error(t('errors.noTls', 'the TLS configuration node (tls-config) of this server was not found'));
+        throw new Error(t('ftps-server.errors.noTls'));
       }
       if (tlsNode.valid === false) {
-        throw new Error(t('errors.badTls', 'the TLS configuration node (tls-config) is invalid: check its certificate, key and CA files'));
+        throw new Error(t('ftps-server.errors.badTls'));
       }
       return tlsFromConfigNode(tlsNode.addTLSOptions({}));
     };
@@ -83,7 +80,7 @@ export = function (RED: NodeAPI): void {
     const proxyConnect = (id: string): ReturnType<typeof proxyDialer> => {
       const p = RED.nodes.getNode(id) as HttpProxyNode | null | undefined;
       if (!p || typeof p.url !== 'string' || !p.url.trim()) {
-        throw new Error(t('errors.noProxy', 'the proxy configuration node (http proxy) of this server was not found or has no URL'));
+        throw new Error(t('ftps-server.errors.noProxy'));
       }
       return proxyDialer({
         url: p.url.trim(),
@@ -95,7 +92,9 @@ export = function (RED: NodeAPI): void {
 
     const settingsNow = (): ServerSettings => {
       const settings = serverSettings(def, tlsSettings(), logger);
-      if (!settings.client.host) throw new Error(t('errors.noHost', 'the ftps-server node has no host'));
+      // never a fallback to the default for a value the node does not know: every message fails, nothing is sent
+      if (settings.problem) throw Object.assign(new Error(t('ftps-server.errors.badSettings', { problem: settings.problem })), { kind: 'input' });
+      if (!settings.client.host) throw new Error(t('ftps-server.errors.noHost'));
       if (settings.proxy) settings.client.connect = proxyConnect(settings.proxy);
       return settings;
     };
@@ -171,11 +170,11 @@ export = function (RED: NodeAPI): void {
     };
 
     node.run = <T>(job: ClientJob<T>, opts: JobOptions = {}): Promise<T> => {
-      if (closed) return Promise.reject(new Error(t('errors.closed', 'the ftps-server node was stopped (flow stopped or redeployed)')));
+      if (closed) return Promise.reject(new Error(t('ftps-server.errors.closed')));
       if (opts.target !== undefined) {
         if (!allowOverride) {
           return Promise.reject(
-            Object.assign(new Error(t('errors.noOverride', 'msg.ftpsServer is set but this ftps-server does not allow it: turn on allowMsgOverride ("let msg.ftpsServer choose the server") or remove msg.ftpsServer')), { kind: 'input' }),
+            Object.assign(new Error(t('ftps-server.errors.noOverride')), { kind: 'input' }),
           );
         }
         try {

@@ -3,6 +3,7 @@ import { ActionDef, setupAction } from './nodes/action';
 import { ftpsInfo, withResult } from './nodes/result';
 import { readPath, typedField } from './nodes/typed-input';
 import type { Node, NodeAPI } from './nodes/red';
+import { t } from './nodes/i18n';
 
 interface SiteDef extends ActionDef {
   command?: string;
@@ -15,7 +16,7 @@ export = function (RED: NodeAPI): void {
     const commandField = typedField(def, 'command', 'payload', 'msg');
 
     setupAction(RED, this, def, async (msg, io) => {
-      let args = (await readPath(io, msg, commandField, 'SITE command', true)).trim();
+      let args = (await readPath(io, msg, commandField, t('ftps-server.field.siteCommand'), true)).trim();
       // "SITE CHMOD ..." and "CHMOD ..." both work
       if (/^site\s+/i.test(args)) args = args.replace(/^site\s+/i, '');
       const reply = await io.run((client) => client.site(args));

@@ -17,6 +17,8 @@ import { planSelection, MsgEntry, relativeTo, selectEntries, toMsgEntry } from '
 import type { Node, NodeAPI, NodeDone, NodeMessage, NodeSend } from './nodes/red';
 import { backoffMs, EVENT_SETS, restoreState, WatchEvent, WatchState } from './nodes/watch-state';
 import { claimInstance, claimPathFor, ClaimTracker, isClaimName, parseClaim } from './nodes/watch-claim';
+import { t } from './nodes/i18n';
+import { statusHint } from './nodes/status-view';
 
 interface WatchDef extends ActionDef {
   path?: string;
@@ -121,8 +123,8 @@ export = function (RED: NodeAPI): void {
     try {
       assertSafeArgument(watched, 'path');
       if (moveToRaw) assertSafeArgument(moveToRaw, 'moveTo');
-      if (afterEmit === 'move' && !moveToRaw) configError ??= 'afterEmit is "move" but no moveTo directory is set';
-      if (claim && afterEmit === 'keep') configError ??= 'claim needs afterEmit "delete" or "move": a claimed file left in place would stay claimed';
+      if (afterEmit === 'move' && !moveToRaw) configError ??= t('ftps-watch.errors.noMoveTo');
+      if (claim && afterEmit === 'keep') configError ??= t('ftps-watch.errors.claimKeep');
     } catch (e) {
       configError ??= (e as Error).message;
     }
@@ -139,14 +141,14 @@ export = function (RED: NodeAPI): void {
       new Promise((resolve) => {
         try {
           ctx().get(STATE_KEY, store, (err, value) => {
-            if (err) node.warn(`could not read the saved state (${err.message}): starting afresh`);
+            if (err) node.warn(t('ftps-watch.warn.stateRead', { error: err.message }));
             const saved = !err && value !== undefined ? value : carried.get(node.id);
             carried.delete(node.id);
             state = new WatchState(restoreState<MsgEntry>(saved, scopeOf(watched)), { events, emitExisting, minAgeMs });
             resolve();
           });
         } catch (e) {
-          node.warn(`could not read the saved state (${(e as Error).message}): starting afresh`);
+          node.warn(t('ftps-watch.warn.stateRead', { error: (e as Error).message }));
           state = new WatchState(restoreState<MsgEntry>(carried.get(node.id), scopeOf(watched)), { events, emitExisting, minAgeMs });
           carried.delete(node.id);
           resolve();
@@ -158,11 +160,11 @@ export = function (RED: NodeAPI): void {
         if (!state) return resolve();
         try {
           ctx().set(STATE_KEY, state.data, store, (err) => {
-            if (err) node.warn(`could not save the state: ${err.message}`);
+            if (err) node.warn(t('ftps-watch.warn.stateSave', { error: err.message }));
             resolve();
           });
         } catch (e) {
-          node.warn(`could not save the state: ${(e as Error).message}`);
+          node.warn(t('ftps-watch.warn.stateSave', { error: (e as Error).message }));
           resolve();
         }
       });
@@ -232,12 +234,12 @@ export = function (RED: NodeAPI): void {
           src = mine;
         }
         if (ev.event !== 'unlink') {
-          if (afterEmit !== 'keep' && !staysBelow(dir, ev.path)) throw inputError(`refusing to ${afterEmit} ${ev.path}: the server listed it outside ${dir}`);
+          if (afterEmit !== 'keep' && !staysBelow(dir, ev.path)) throw inputError(t('ftps-watch.errors.outside', { action: afterEmit, path: ev.path, dir }));
           const rel = relativeTo(dir, ev.path).replace(/^\/+/, '');
           if (localFolder) {
             step = 'download';
             const local = path.resolve(localFolder, rel);
-            if (!isUnder(path.resolve(localFolder), local)) throw inputError(`refusing to write ${rel} outside ${localFolder}`);
+            if (!isUnder(path.resolve(localFolder), local)) throw inputError(t('ftps-watch.errors.outsideLocal', { path: rel, dir: localFolder }));
             await fsp.mkdir(path.dirname(local), { recursive: true });
             // client.get writes a scratch file and renames it into place once complete
             await run((client, jc) => client.get(src, local, { signal: jc.signal, onProgress: (p) => p.bytes > 0 && jc.commit() }));
@@ -277,7 +279,7 @@ export = function (RED: NodeAPI): void {
         }
         if (closing) return;
         const err = toNodeError(e);
-        const text = `ftps-watch: ${step} failed for ${ev.path} (offered again at the next poll): ${err.message}`;
+        const text = t('ftps-watch.errors.stepFailed', { step, path: ev.path, error: err.message });
         node.error(new FtpsNodeError(text, { code: err.code, kind: err.kind, command: err.command, cause: e }), msg);
       }
     };
@@ -301,12 +303,12 @@ export = function (RED: NodeAPI): void {
         if (closing) return undefined;
         const err = toNodeError(e);
         failures += 1;
-        if (failures === 1) node.warn(`ftps-watch: polling ${dir} failed, retrying with backoff: ${err.message}`);
-        const m = err.message.replace(/\s+/g, ' ');
-        node.status({ fill: 'red', shape: 'ring', text: `${clock(new Date())} ${m.length > 40 ? `${m.slice(0, 39)}…` : m}` });
+        if (failures === 1) node.warn(t('ftps-watch.warn.pollFailed', { dir, error: err.message }));
+        // the hint, not a cut message: the full text went to the log above and to Catch
+        node.status({ fill: 'red', shape: 'ring', text: `${clock(new Date())} ${statusHint(err)}` });
         return err;
       }
-      if (failures > 0) node.log(`ftps-watch: polling ${dir} works again`);
+      if (failures > 0) node.log(t('ftps-watch.warn.pollWorks', { dir }));
       failures = 0;
       const due = st.poll(files, Date.now());
       // instances sharing a directory see the same files due at once: each takes them in its own order,
@@ -330,8 +332,9 @@ export = function (RED: NodeAPI): void {
       }
       await saveState();
       if (!closing) {
-        const sent = due.length > 0 ? `, ${due.length} event${due.length === 1 ? '' : 's'}` : '';
-        node.status({ fill: 'green', shape: 'dot', text: `${clock(new Date())} · ${files.length} file${files.length === 1 ? '' : 's'}${sent}` });
+        const seen = t(files.length === 1 ? 'ftps-watch.status.file' : 'ftps-watch.status.files', { n: files.length });
+        const sent = due.length === 0 ? '' : t(due.length === 1 ? 'ftps-watch.status.event' : 'ftps-watch.status.events', { n: due.length });
+        node.status({ fill: 'green', shape: 'dot', text: `${clock(new Date())} · ${seen}${sent}` });
       }
       return undefined;
     };
@@ -356,7 +359,7 @@ export = function (RED: NodeAPI): void {
       // nothing to poll until the node is fixed and redeployed; an input msg gets the error
       node.status({ fill: 'red', shape: 'ring', text: configError });
     } else if (!link.server) {
-      node.status({ fill: 'red', shape: 'ring', text: 'no server' });
+      node.status({ fill: 'red', shape: 'ring', text: t('ftps-server.status.noServer') });
     } else {
       // the first poll at once: it lays down the baseline (or sends what is there with emitExisting)
       void enqueue((m) => node.send(m as NodeMessage)).then(schedule, schedule);

@@ -21,6 +21,7 @@ import type { Reply } from './reply';
 import type { ListEntry } from './listing';
 import { SecureChannel } from './secure-channel';
 import { isAmbiguousMissing, notFound, stat } from './stat';
+import { assertDataModeFitsDialer } from './proxy-connect';
 import { parseQuotedPath } from './server-text';
 import { replyError, Session } from './session';
 import { connectTcp } from './sockets';
@@ -187,6 +188,7 @@ export class FtpsClient {
     const { host } = this.options;
     const port = this.port;
     const mode = this.encryption;
+    assertDataModeFitsDialer(this.options.connect, host, this.options.dataMode);
     const raw = await (this.options.connect ?? connectTcp)(host, port, this.s.timeoutMs, 'control connection');
     // through a proxy the socket's peer is the proxy: data connections go to the server's name
     this.s.peer = this.options.connect ? host : (raw.remoteAddress ?? host);

@@ -249,6 +249,10 @@ export class DataChannel {
       if (e instanceof UploadWaitedInVain) {
         this.uploadTlsEarly = true;
         this.s.log.info(`the server answered ${e.reply.code} to an upload whose TLS handshake waited for its 1xx; uploads start the handshake at once from now on`);
+        // ftp-srv tears the failed transfer's data connector down only after its 425 went out, and
+        // would tear down the connector of an EPSV that overtook it ("550 No connector setup"): a
+        // NOOP round trip first gives it the time (any answer will do, 502 included)
+        await this.s.requireControl().request('NOOP');
         return this.runOnce(spec);
       }
       if (!(e instanceof EarlyTlsReset)) throw e;

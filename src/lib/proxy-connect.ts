@@ -13,7 +13,10 @@ import { fmtSeconds } from './io-timer';
 import { connectTcp } from './sockets';
 
 /** Opens a TCP connection to host:port; errors name `what` (e.g. "data connection"). */
-export type TcpDialer = (host: string, port: number, timeoutMs: number, what: string) => Promise<net.Socket>;
+export type TcpDialer = ((host: string, port: number, timeoutMs: number, what: string) => Promise<net.Socket>) & {
+  /** Set on a proxy's dialer: whether connections to `host` go through the proxy (not on its no-proxy list). */
+  readonly proxied?: (host: string) => boolean;
+};
 
 export interface ProxySettings {
   /** http://host:port, socks5://host:port, socks4://host:port (socks4a and socks5h are accepted too). */
@@ -181,8 +184,20 @@ async function socksConnect(p: ParsedProxy, s: ProxySettings, host: string, port
  */
 export function proxyDialer(settings: ProxySettings, direct: TcpDialer = connectTcp): TcpDialer {
   const p = parseProxyUrl(settings.url);
-  return (host, port, timeoutMs, what) => {
+  const dial = (host: string, port: number, timeoutMs: number, what: string): Promise<net.Socket> => {
     if (bypassesProxy(host, settings.noProxy)) return direct(host, port, timeoutMs, what);
     return p.kind === 'http' ? httpConnect(p, settings, host, port, timeoutMs, what) : socksConnect(p, settings, host, port, timeoutMs, what);
   };
+  return Object.assign(dial, { proxied: (host: string) => !bypassesProxy(host, settings.noProxy) });
+}
+
+/**
+ * Active mode needs the server to connect back to this machine, which neither
+ * HTTP CONNECT nor SOCKS CONNECT relays (SOCKS BIND would, but few proxies
+ * allow it): refuse the combination before any connection is made, rather than
+ * announce an address the server cannot reach and wait for the timeout.
+ */
+export function assertDataModeFitsDialer(dialer: TcpDialer | undefined, host: string, dataMode: string | undefined): void {
+  if (dataMode !== 'active' || !dialer?.proxied?.(host)) return;
+  throw new FtpError('active mode (dataMode "active") does not work through a proxy: the server cannot connect back through it; use passive mode, or put the host on the proxy\'s no-proxy list', { kind: 'input' });
 }

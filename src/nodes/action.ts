@@ -17,6 +17,7 @@ import type { JobContext } from './session-pool';
 import { StatusView } from './status-view';
 import { takeMsgTarget } from './targets';
 import type { MsgTarget } from './targets';
+import { t } from './i18n';
 
 export interface ActionDef extends NodeDef {
   server?: string;
@@ -50,7 +51,7 @@ export function setupAction(RED: NodeAPI, node: Node, def: ActionDef, handler: H
   const link = linkServer(RED, node, def.server, (s) => view.server(s));
   let closing = false;
   let tail: Promise<void> = Promise.resolve();
-  if (!link.server) view.now({ fill: 'red', shape: 'ring', text: 'no server' });
+  if (!link.server) view.now({ fill: 'red', shape: 'ring', text: t('ftps-server.status.noServer') });
   const repeat = repeatSafety(node.type, def);
   const onRetry = (r: RetryInfo): void => view.now({ fill: 'yellow', shape: 'ring', text: retryText(r) });
 
@@ -121,7 +122,7 @@ export function setupAction(RED: NodeAPI, node: Node, def: ActionDef, handler: H
         const out = outcome.out;
         send(Array.isArray(out) ? [out] : out);
       }
-      view.done(outcome?.summary ?? 'done');
+      view.done(outcome?.summary ?? t('ftps-server.status.done'));
       done();
     })();
   });

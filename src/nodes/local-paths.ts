@@ -10,6 +10,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { FtpError } from '../lib';
+import { t } from './i18n';
 
 function inside(root: string, p: string): boolean {
   const rel = path.relative(root, p);
@@ -49,20 +50,20 @@ export async function resolveLocalPath(root: string | undefined, name: string): 
   try {
     realRoot = await fs.realpath(absRoot);
   } catch {
-    throw refused(`the local folder (localRoot) ${absRoot} does not exist or cannot be read`);
+    throw refused(t('ftps-server.errors.localRootMissing', { root: absRoot }));
   }
   const target = path.resolve(absRoot, name);
   if (!inside(absRoot, target)) {
-    throw refused(`the local file name ${JSON.stringify(name)} is outside the server's local folder (localRoot ${absRoot}) and was refused`);
+    throw refused(t('ftps-server.errors.outsideLocalRoot', { name: JSON.stringify(name), root: absRoot }));
   }
   let real: string;
   try {
     real = await realPathOrAncestor(target);
   } catch (e) {
-    throw refused(`the local file name ${JSON.stringify(name)} cannot be checked against localRoot: ${(e as Error).message}`);
+    throw refused(t('ftps-server.errors.localRootUnchecked', { name: JSON.stringify(name), error: (e as Error).message }));
   }
   if (!inside(realRoot, real)) {
-    throw refused(`the local file name ${JSON.stringify(name)} leads outside the server's local folder (localRoot ${absRoot}) through a symbolic link and was refused`);
+    throw refused(t('ftps-server.errors.localRootLink', { name: JSON.stringify(name), root: absRoot }));
   }
   return target;
 }

@@ -10,15 +10,16 @@
 import { promises as fsp } from 'node:fs';
 import type { Stats } from 'node:fs';
 import * as path from 'node:path';
-import { globMatches, isConnectionLost, isFtpError, isRefusal } from '../lib';
+import { globMatches, isConnectionLost, isFtpError, isRefusal, splitGlobPath } from '../lib';
 import type { FtpsClient, ScratchOptions, TransferType, TreeEntry } from '../lib';
 import type { ActionIO, Outcome } from './action';
 import { FtpsNodeError, inputError } from './node-error';
 import type { MultiOptions } from './multi-options';
-import { splitGlobPath, unsafeName } from './multi-options';
+import { unsafeName } from './multi-options';
 import { formatBytes, ftpsInfo, withResult } from './result';
 import type { NodeMessage } from './red';
 import { CLAIM_PREFIX } from './watch-claim';
+import { t } from './i18n';
 
 /** One line of msg.payload. */
 export interface FileOutcome {
@@ -140,7 +141,7 @@ class Tally {
   private show(now = false): void {
     let b = this.bytes;
     for (const v of this.moving.values()) b += v;
-    this.io.status(`${this.label} ${this.finished}/${this.total} files, ${formatBytes(b)}`, now);
+    this.io.status(t('ftps-get.status.multiProgress', { label: this.label, done: this.finished, total: this.total, bytes: formatBytes(b) }), now);
   }
 
   /** The output msg, or the one error for Catch (what was done stays in msg.payload). */
@@ -149,14 +150,15 @@ class Tally {
     withResult(msg, { payload: this.outcomes, ftps: ftpsInfo(reply, { files: this.files, bytes: this.bytes, ms }) });
     if (this.failed.length > 0) {
       const first = this.failed[0];
-      const more = this.failed.length > 1 ? ` (and ${this.failed.length - 1} more, see msg.error.cause.failed)` : '';
-      throw new FtpsNodeError(`${this.failed.length} of ${this.failed.length + this.files} files failed: ${first.path}: ${first.message}${more}`, {
+      const subs = { failed: this.failed.length, total: this.failed.length + this.files, path: first.path, error: first.message, more: this.failed.length - 1 };
+      throw new FtpsNodeError(t(subs.more > 0 ? 'ftps-get.errors.multiFailedMore' : 'ftps-get.errors.multiFailed', subs), {
         kind: 'multi',
         cause: { failed: this.failed },
       });
     }
     const skipped = this.outcomes.filter((o) => o.action === 'skipped').length;
-    return { out: msg, summary: `${this.files} files, ${formatBytes(this.bytes)}${skipped ? `, ${skipped} skipped` : ''}` };
+    const summary = t('ftps-get.status.multiDone', { files: this.files, bytes: formatBytes(this.bytes) });
+    return { out: msg, summary: skipped ? t('ftps-get.status.multiSkipped', { summary, n: skipped }) : summary };
   }
 }
 
@@ -242,7 +244,7 @@ export async function multiGet(msg: NodeMessage, io: ActionIO, a: MultiGetArgs):
   for (const e of chosen) {
     const why = unsafeName(e.rel, e.name);
     if (why) {
-      tally.fail(e.path, `refused: ${why}; nothing was written`);
+      tally.fail(e.path, t('ftps-get.errors.refusedName', { why }));
       continue;
     }
     const local = path.join(a.localDir, ...e.rel.split('/'));
@@ -253,7 +255,7 @@ export async function multiGet(msg: NodeMessage, io: ActionIO, a: MultiGetArgs):
   await inFlight(todo, o.concurrency, async ({ e, local }) => {
     try {
       const st = o.skip !== 'none' ? await statOrNull(local) : null;
-      if (st && !st.isFile()) throw inputError(`${local} exists and is not a file`);
+      if (st && !st.isFile()) throw inputError(t('ftps-get.errors.notAFile', { path: local }));
       const dst = st ? { size: st.size, time: st.mtime } : null;
       let time = preciseTime(e);
       if (dst && time !== null && shouldSkip(o.skip, { size: e.size, time }, dst)) {
@@ -336,7 +338,7 @@ export async function multiPut(msg: NodeMessage, io: ActionIO, a: MultiPutArgs):
   const tally = new Tally(io, a.xput ? 'xput' : 'put');
   const limit = o.recursive ? Infinity : depth;
   const rootStat = await statOrNull(localDir);
-  if (!rootStat || !rootStat.isDirectory()) throw inputError(`the local folder ${localDir} does not exist or is not a folder`);
+  if (!rootStat || !rootStat.isDirectory()) throw inputError(t('ftps-put.errors.noLocalFolder', { path: localDir }));
   const files = (await localFiles(localDir, limit)).filter((f) => selected(pattern, f.rel, o.dot));
   tally.plan(files.length);
 
@@ -356,7 +358,7 @@ export async function multiPut(msg: NodeMessage, io: ActionIO, a: MultiPutArgs):
   const todo: LocalFile[] = [];
   for (const f of files) {
     const why = unsafeName(f.rel);
-    if (why) tally.fail(f.full, `refused: ${why}; nothing was sent`);
+    if (why) tally.fail(f.full, t('ftps-put.errors.refusedName', { why }));
     else todo.push(f);
   }
 

@@ -1,11 +1,11 @@
 /**
  * What multi-file get and put (the contract's "Kermit's MGET and MPUT")
- * decide before any session is used: their options, where a glob path
- * splits into a literal directory and a pattern, and which names may be
- * written on the receiving side.
+ * decide before any session is used: their options and which names may be
+ * written on the receiving side (where a glob path splits is the client's
+ * splitGlobPath, src/lib/match.ts).
  */
 import { isPlainName } from '../lib';
-export { splitGlobPath } from '../lib';
+import { t } from './i18n';
 import { choice, count, flag } from './options';
 
 export type SkipRule = 'none' | 'same' | 'older';
@@ -57,18 +57,18 @@ const PATH_MAX = 4095;
  * not hold a separator (a server that lists "a/b" as one name).
  */
 export function unsafeName(rel: string, name?: string): string | null {
-  if (name !== undefined && (name.includes('/') || name.includes('\\'))) return 'a "/" or "\\" inside a name';
-  if (rel.startsWith('/') || /^[A-Za-z]:/.test(rel)) return 'an absolute path';
+  if (name !== undefined && (name.includes('/') || name.includes('\\'))) return t('ftps-get.errors.unsafe.separator');
+  if (rel.startsWith('/') || /^[A-Za-z]:/.test(rel)) return t('ftps-get.errors.unsafe.absolute');
   const parts = rel.split('/');
   for (const part of parts) {
     // the rule is the client's (safe-names.ts); the reason is only for the message
     if (!isPlainName(part)) {
-      if (part.includes('\0')) return 'a NUL byte inside a name';
-      if (part.includes('\\')) return 'a "\\" inside a name';
-      return '"." or ".." or an empty part would leave the target';
+      if (part.includes('\0')) return t('ftps-get.errors.unsafe.nul');
+      if (part.includes('\\')) return t('ftps-get.errors.unsafe.backslash');
+      return t('ftps-get.errors.unsafe.dots');
     }
-    if (Buffer.byteLength(part, 'utf8') > NAME_MAX) return `a name longer than ${NAME_MAX} bytes (too long for the local file system)`;
+    if (Buffer.byteLength(part, 'utf8') > NAME_MAX) return t('ftps-get.errors.unsafe.nameTooLong', { max: NAME_MAX });
   }
-  if (Buffer.byteLength(rel, 'utf8') > PATH_MAX) return `a path longer than ${PATH_MAX} bytes (too long for the local file system)`;
+  if (Buffer.byteLength(rel, 'utf8') > PATH_MAX) return t('ftps-get.errors.unsafe.pathTooLong', { max: PATH_MAX });
   return null;
 }

@@ -1,5 +1,6 @@
 /** The errors the nodes hand to done() and node.error(), for Catch nodes. */
 import { isConnectionLost } from '../lib';
+import { t } from './i18n';
 
 /**
  * The error handed to done(): the message says what failed; `code` is the
@@ -32,7 +33,7 @@ export function inputError(message: string): FtpsNodeError {
 
 /** The error of work cut short because the node stopped. */
 export function stoppedError(): FtpsNodeError {
-  return new FtpsNodeError('the node was stopped (flow stopped or redeployed)', { kind: 'aborted' });
+  return new FtpsNodeError(t('ftps-server.errors.stopped'), { kind: 'aborted' });
 }
 
 function hasReplyCode(e: unknown): boolean {
@@ -48,7 +49,7 @@ function hasReplyCode(e: unknown): boolean {
 export function sessionLostError(e: unknown): unknown {
   if (!(e instanceof Error) || hasReplyCode(e)) return e;
   const x = e as Error & { kind?: unknown; command?: unknown };
-  return new FtpsNodeError(`${e.message} (the connection to the server was lost)`, {
+  return new FtpsNodeError(t('ftps-server.errors.sessionLost', { message: e.message }), {
     code: 421,
     kind: typeof x.kind === 'string' ? x.kind : 'closed',
     command: typeof x.command === 'string' ? x.command : undefined,

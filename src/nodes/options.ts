@@ -1,6 +1,7 @@
 /** Editor properties as they arrive (checkboxes, selects, text; strings in hand-edited flows) turned into values. */
 import type { TransferType } from '../lib';
 import type { NodeMessage } from './red';
+import { t } from './i18n';
 
 /** A boolean option that may be a checkbox (boolean) or a select ("true"/"false"/"" = server default). */
 export function optionalFlag(v: unknown): boolean | undefined {
@@ -33,7 +34,7 @@ export function choice<T extends string>(def: object, field: string, allowed: re
   const v = (def as Record<string, unknown>)[field];
   if (v === undefined || v === null || v === '') return dflt;
   if (typeof v === 'string' && (allowed as readonly string[]).includes(v)) return v as T;
-  record(def, `${field}: unknown value ${JSON.stringify(v)} (one of ${allowed.join(', ')}); nothing was sent`);
+  record(def, t('ftps-server.errors.unknownValue', { field, value: JSON.stringify(v), allowed: allowed.join(', ') }));
   return dflt;
 }
 
@@ -52,7 +53,7 @@ export function count(def: object, field: string, dflt: number, min: number): nu
   if (v === undefined || v === null || v === '') return dflt;
   const n = Number(v);
   if (Number.isFinite(n) && n >= min) return Math.floor(n);
-  record(def, `${field}: must be a number of at least ${min}, not ${JSON.stringify(v)}; nothing was sent`);
+  record(def, t('ftps-server.errors.notANumber', { field, min, value: JSON.stringify(v) }));
   return dflt;
 }
 

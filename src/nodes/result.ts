@@ -1,6 +1,7 @@
 /** What goes out on a node's output: the results on the input msg, msg.ftps, and the short summaries for the status. */
 import type { FtpsClient, Reply } from '../lib';
 import type { NodeMessage } from './red';
+import { t } from './i18n';
 
 /** msg.ftps on every output message. */
 export interface FtpsInfo {
@@ -41,5 +42,5 @@ export function formatBytes(n: number): string {
 }
 
 export function transferSummary(bytes: number, ms: number): string {
-  return `${formatBytes(bytes)} in ${(ms / 1000).toFixed(1)} s`;
+  return t('ftps-server.status.transferred', { bytes: formatBytes(bytes), seconds: (ms / 1000).toFixed(1) });
 }

@@ -4,6 +4,7 @@
  * and options), and how long to wait (exponential backoff).
  */
 import { isConnectionLost } from '../lib';
+import { t } from './i18n';
 
 /**
  * How safe a job is to run again:
@@ -129,7 +130,7 @@ function seconds(ms: number): string {
 
 /** The node status text: "retry 1/2 in 1 s". */
 export function retryText(info: Pick<RetryInfo, 'retry' | 'retries' | 'delayMs'>): string {
-  return `retry ${info.retry}/${info.retries} in ${seconds(info.delayMs)} s`;
+  return t('ftps-server.status.retry', { retry: info.retry, retries: info.retries, seconds: seconds(info.delayMs) });
 }
 
 /** Say in the final error how many tries were made (once). */

@@ -4,8 +4,9 @@
  */
 import { switchName } from '../lib';
 import type { DataProtection, DebugLevel, Encryption, EpsvMode, FtpsClientOptions, LogSink, Switchable, TlsSettings } from '../lib';
-import { choice, flag, num } from './options';
+import { choice, flag, num, optionProblem } from './options';
 import type { NodeDef } from './red';
+import { t } from './i18n';
 
 /** The config node's properties as stored in the flow (editor values may arrive as strings). */
 export interface ServerDef extends NodeDef {
@@ -76,6 +77,8 @@ export interface ServerSettings {
   proxy: string;
   allowMsgOverride: boolean;
   maxTargets: number;
+  /** Unknown values of enumerated options (encryption, dataProt, epsv, encoding, dataMode): the server must not be used. */
+  problem?: string;
 }
 
 /**
@@ -93,7 +96,7 @@ export function featureList(v: unknown, field: string): Switchable[] {
     try {
       s = switchName(n);
     } catch {
-      throw new Error(`${field}: unknown feature "${n}" (one of MLST, SIZE, MDTM)`);
+      throw new Error(t('ftps-server.errors.unknownFeature', { field, name: n }));
     }
     if (!out.includes(s)) out.push(s);
   }
@@ -104,8 +107,12 @@ export function featureList(v: unknown, field: string): Switchable[] {
  * Build the client options. `tls` is what the tls-config node filled in,
  * or undefined when the server node names none (then `rejectUnauthorized`
  * applies). Credentials are not part of this: they go to login() only.
+ * An unknown enumerated value gives the default here and is named in
+ * `problem`, which the server node turns into every message's error.
  */
-export function serverSettings(def: ServerDef, tls: TlsSettings | undefined, logger?: LogSink): ServerSettings {
+export function serverSettings(flowDef: ServerDef, tls: TlsSettings | undefined, logger?: LogSink): ServerSettings {
+  // a copy per call: choice() records unknown values on the object it reads, and this runs for every msg target
+  const def: ServerDef = { ...flowDef };
   const encryption = choice<Encryption>(def, 'encryption', ['explicit', 'implicit', 'clear'], 'explicit');
   const port = num(def.port, 0, 0);
   const debug = Math.min(2, Math.max(0, Math.floor(num(def.debug, 0)))) as DebugLevel;
@@ -133,7 +140,7 @@ export function serverSettings(def: ServerDef, tls: TlsSettings | undefined, log
   const enable = featureList(def.enableFeatures, 'enableFeatures');
   const disable = featureList(def.disableFeatures, 'disableFeatures');
   const both = enable.filter((n) => disable.includes(n));
-  if (both.length) throw new Error(`${both.join(', ')} cannot be both enabled and disabled`);
+  if (both.length) throw new Error(t('ftps-server.errors.enabledAndDisabled', { names: both.join(', ') }));
   if (enable.length) client.enable = enable;
   if (disable.length) client.disable = disable;
   if (port > 0) client.port = Math.floor(port);
@@ -146,7 +153,9 @@ export function serverSettings(def: ServerDef, tls: TlsSettings | undefined, log
   if (debug > 0 && logger) client.logger = logger;
   const rateLimit = Math.round(num(def.rateLimit, 0, 0) * 1024);
   if (rateLimit > 0) client.rateLimit = rateLimit;
+  const problem = optionProblem(def);
   return {
+    ...(problem ? { problem } : {}),
     client,
     maxConnections: Math.max(1, Math.floor(num(def.maxConnections, 1, 1))),
     idleTimeout: num(def.idleTimeout, 60, 0),

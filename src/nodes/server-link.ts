@@ -8,6 +8,7 @@ import { setMaxListeners } from 'node:events';
 import { inputError, stoppedError } from './node-error';
 import type { Node, NodeAPI, NodeStatus } from './red';
 import type { ClientJob, JobOptions, ServerNode, ServerUser } from './server-node';
+import { t, useCatalogs } from './i18n';
 
 /** How long a stopping node waits for its jobs before it lets Node-RED go on. */
 const CLOSE_WAIT_MS = 10_000;
@@ -24,6 +25,7 @@ export interface ServerLink {
 }
 
 export function linkServer(RED: NodeAPI, node: Node, serverId: string | undefined, onServerStatus: (s: NodeStatus) => void): ServerLink {
+  useCatalogs(RED);
   const found = serverId ? (RED.nodes.getNode(serverId) as Partial<ServerNode> | null | undefined) : undefined;
   const server = found && typeof found.run === 'function' && typeof found.register === 'function' ? (found as ServerNode) : undefined;
   const aborter = new AbortController();
@@ -36,7 +38,7 @@ export function linkServer(RED: NodeAPI, node: Node, serverId: string | undefine
     server,
     signal: aborter.signal,
     run<T>(job: ClientJob<T>, opts: Omit<JobOptions, 'signal'> = {}): Promise<T> {
-      if (!server) return Promise.reject(inputError('no ftps-server configured: open the node and choose a server'));
+      if (!server) return Promise.reject(inputError(t('ftps-server.errors.noServer')));
       return server.run(job, { ...opts, signal: aborter.signal });
     },
     close(settled: Promise<unknown>, finish: () => void): void {

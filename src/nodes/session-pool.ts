@@ -18,13 +18,16 @@
  *   is tried again after `retryDelay`, doubling, up to `retries` times; a
  *   dead warm session (see above) is retried at once and not counted.
  * - With `keepAlive`, an idle session sends NOOP that often; a failed NOOP
- *   discards the session quietly (the next job opens a new one).
+ *   discards the session quietly (the next job opens a new one). A NOOP
+ *   answered 500/502 (a server without NOOP) kept the link busy all the same:
+ *   the session stays.
  * - close() refuses new jobs, fails the queued ones, aborts the running ones
  *   (their AbortSignal fires so transfers stop and clean up), then QUITs and
  *   destroys every session before it resolves.
  */
 
 import { EventEmitter, setMaxListeners } from 'node:events';
+import { t } from './i18n';
 import { isDeadSession, planRetry, RepeatSafety, withTries } from './retry';
 export { isDeadSession } from './retry';
 
@@ -67,7 +70,7 @@ interface Pending<C> extends RunOptions {
 export class PoolClosedError extends Error {
   readonly code = 421;
   readonly kind = 'closed';
-  constructor(message = 'the FTPS connection was closed (flow stopped or redeployed)') {
+  constructor(message = t('ftps-server.errors.connectionClosed')) {
     super(message);
     this.name = 'PoolClosedError';
   }
@@ -76,7 +79,7 @@ export class PoolClosedError extends Error {
 function abortReason(signal: AbortSignal): Error {
   const r: unknown = signal.reason;
   if (r instanceof Error) return r;
-  const e = new Error('the job was cancelled');
+  const e = new Error(t('ftps-server.errors.cancelled'));
   e.name = 'AbortError';
   return e;
 }
@@ -241,7 +244,7 @@ export class SessionPool<C extends PoolClient> {
         if (s.used === 0 && ++this.freshLosses >= MAX_FRESH_LOSSES) {
           this.freshLosses = 0;
           const failed = this.queue.shift() as Pending<C>;
-          this.finish(failed, new Error(`the server ended ${MAX_FRESH_LOSSES} new sessions in a row before they could be used (${why}): not logging in again for this message`), undefined);
+          this.finish(failed, new Error(t('ftps-server.errors.freshLosses', { n: MAX_FRESH_LOSSES, why })), undefined);
         }
         continue;
       }
@@ -424,22 +427,31 @@ export class SessionPool<C extends PoolClient> {
         s.pinging = false;
         this.tell(() => this.events.emit('keepalive', { session: s.id, ok: !error, error }));
       };
+      const alive = (): void => {
+        done();
+        if (this.closing || !this.sessions.includes(s)) return;
+        if (s.idleExpired && this.queue.length === 0) {
+          this.log(`session ${s.id} idle for ${this.idleTimeoutMs / 1000} s; closing it`);
+          this.discard(s, true);
+          this.report();
+        } else if (this.queue.length > 0) this.pump();
+        else this.scheduleKeepAlive(s);
+      };
       const p = Promise.resolve()
         .then(() => s.client.noop())
         .then(
           () => {
             this.log(`session ${s.id}: keep-alive NOOP`);
-            done();
-            if (this.closing || !this.sessions.includes(s)) return;
-            if (s.idleExpired && this.queue.length === 0) {
-              this.log(`session ${s.id} idle for ${this.idleTimeoutMs / 1000} s; closing it`);
-              this.discard(s, true);
-              this.report();
-            } else if (this.queue.length > 0) this.pump();
-            else this.scheduleKeepAlive(s);
+            alive();
           },
           (err: unknown) => {
             const error = err instanceof Error ? err : new Error(String(err));
+            const code = (err as { code?: unknown } | null)?.code;
+            if ((code === 500 || code === 502) && !isDeadSession(err, s.client)) {
+              this.log(`session ${s.id}: keep-alive NOOP answered ${code} (the server has no NOOP; its answer kept the link busy all the same)`);
+              alive();
+              return;
+            }
             this.log(`session ${s.id}: keep-alive NOOP failed (${error.message}); closing it`);
             if (this.sessions.includes(s)) this.discard(s, false);
             done(error);

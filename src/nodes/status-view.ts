@@ -6,6 +6,7 @@
 import type { Progress } from '../lib';
 import type { Node, NodeStatus } from './red';
 import { formatBytes } from './result';
+import { t } from './i18n';
 
 /**
  * A node's status, throttled to about one change a second (every change
@@ -86,43 +87,44 @@ export class StatusView {
   }
 }
 
+/** Catalog keys of the hints by error kind and by reply code. */
 const KIND_HINTS: Record<string, string> = {
-  tls: 'TLS or certificate error',
-  timeout: 'timed out',
-  closed: 'connection lost',
-  connect: 'cannot connect',
-  input: 'bad input',
-  local: 'local file error',
-  protocol: 'server broke the protocol',
-  aborted: 'stopped',
+  tls: 'ftps-server.hint.tls',
+  timeout: 'ftps-server.hint.timeout',
+  closed: 'ftps-server.hint.closed',
+  connect: 'ftps-server.hint.connect',
+  input: 'ftps-server.hint.input',
+  local: 'ftps-server.hint.local',
+  protocol: 'ftps-server.hint.protocol',
+  aborted: 'ftps-server.hint.aborted',
 };
 
 const CODE_HINTS: Record<number, string> = {
-  421: 'connection lost',
-  425: 'no data connection',
-  426: 'transfer aborted',
-  430: 'login refused',
-  450: 'file busy',
-  451: 'server error',
-  452: 'server disk full',
-  500: 'command unknown',
-  501: 'bad argument',
-  502: 'not supported',
-  530: 'login refused',
-  532: 'account needed',
-  550: 'not found or refused',
-  551: 'page type unknown',
-  552: 'quota exceeded',
-  553: 'name not allowed',
+  421: 'ftps-server.hint.code421',
+  425: 'ftps-server.hint.code425',
+  426: 'ftps-server.hint.code426',
+  430: 'ftps-server.hint.code430',
+  450: 'ftps-server.hint.code450',
+  451: 'ftps-server.hint.code451',
+  452: 'ftps-server.hint.code452',
+  500: 'ftps-server.hint.code500',
+  501: 'ftps-server.hint.code501',
+  502: 'ftps-server.hint.code502',
+  530: 'ftps-server.hint.code530',
+  532: 'ftps-server.hint.code532',
+  550: 'ftps-server.hint.code550',
+  551: 'ftps-server.hint.code551',
+  552: 'ftps-server.hint.code552',
+  553: 'ftps-server.hint.code553',
 };
 
 /** "550 not found or refused", "TLS or certificate error": what failed, never a truncated reply text. */
 export function statusHint(err: { code?: number; kind?: string }): string {
   const kind = err.kind !== undefined ? KIND_HINTS[err.kind] : undefined;
-  if (err.code === 421 && kind) return kind;
+  if (err.code === 421 && kind) return t(kind);
   if (typeof err.code === 'number' && err.code > 0) {
-    const byCode = CODE_HINTS[err.code] ?? (err.code >= 500 ? 'refused' : 'failed, try again');
-    return `${err.code} ${byCode}`;
+    const byCode = CODE_HINTS[err.code] ?? (err.code >= 500 ? 'ftps-server.hint.refused' : 'ftps-server.hint.tryAgain');
+    return `${err.code} ${t(byCode)}`;
   }
-  return kind ?? 'failed';
+  return t(kind ?? 'ftps-server.hint.failed');
 }

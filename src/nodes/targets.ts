@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { DataProtection, Encryption, FtpsClientOptions } from '../lib';
+import { t } from './i18n';
 
 /** msg.ftpsServer as a flow sets it; every field optional. */
 export interface MsgTarget {
@@ -43,45 +44,45 @@ function targetError(message: string): Error {
 export function takeMsgTarget(msg: Record<string, unknown>): MsgTarget | undefined {
   const raw = msg.ftpsServer;
   if (raw === undefined || raw === null) return undefined;
-  if (typeof raw !== 'object' || Array.isArray(raw)) throw targetError('msg.ftpsServer must be an object { host, port, user, password, encryption, dataProt }');
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw targetError(t('ftps-server.errors.targetObject'));
   const r = raw as Record<string, unknown>;
   const password = r.password;
   if ('password' in r) delete r.password;
-  const t: MsgTarget = {};
+  const out: MsgTarget = {};
   const str = (name: string, v: unknown): string | undefined => {
     if (v === undefined || v === null || v === '') return undefined;
-    if (typeof v !== 'string') throw targetError(`msg.ftpsServer.${name} must be a string`);
-    if (/[\r\n\0]/.test(v)) throw targetError(`msg.ftpsServer.${name} contains a line break or NUL`);
+    if (typeof v !== 'string') throw targetError(t('ftps-server.errors.targetString', { name }));
+    if (/[\r\n\0]/.test(v)) throw targetError(t('ftps-server.errors.targetLineBreak', { name }));
     return v;
   };
   const host = str('host', r.host)?.trim();
   if (host !== undefined) {
-    if (!host || /\s/.test(host)) throw targetError('msg.ftpsServer.host is not a host name or address');
-    t.host = host.replace(/^\[(.*)\]$/, '$1');
+    if (!host || /\s/.test(host)) throw targetError(t('ftps-server.errors.targetHost'));
+    out.host = host.replace(/^\[(.*)\]$/, '$1');
   }
   if (r.port !== undefined && r.port !== null && r.port !== '') {
     const port = Number(r.port);
-    if (!Number.isInteger(port) || port < 1 || port > 65535) throw targetError('msg.ftpsServer.port must be a port number (1-65535)');
-    t.port = port;
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw targetError(t('ftps-server.errors.targetPort'));
+    out.port = port;
   }
   const user = str('user', r.user);
-  if (user !== undefined) t.user = user;
+  if (user !== undefined) out.user = user;
   if (password !== undefined && password !== null) {
-    if (typeof password !== 'string') throw targetError('msg.ftpsServer.password must be a string');
-    if (/[\r\n\0]/.test(password)) throw targetError('msg.ftpsServer.password contains a line break or NUL');
-    t.password = password;
+    if (typeof password !== 'string') throw targetError(t('ftps-server.errors.targetString', { name: 'password' }));
+    if (/[\r\n\0]/.test(password)) throw targetError(t('ftps-server.errors.targetLineBreak', { name: 'password' }));
+    out.password = password;
   }
   const enc = str('encryption', r.encryption);
   if (enc !== undefined) {
-    if (!(ENCRYPTIONS as readonly string[]).includes(enc)) throw targetError(`msg.ftpsServer.encryption must be one of ${ENCRYPTIONS.join(', ')}`);
-    t.encryption = enc as Encryption;
+    if (!(ENCRYPTIONS as readonly string[]).includes(enc)) throw targetError(t('ftps-server.errors.targetOneOf', { name: 'encryption', allowed: ENCRYPTIONS.join(', ') }));
+    out.encryption = enc as Encryption;
   }
   const prot = str('dataProt', r.dataProt);
   if (prot !== undefined) {
-    if (!(PROTS as readonly string[]).includes(prot)) throw targetError(`msg.ftpsServer.dataProt must be one of ${PROTS.join(', ')}`);
-    t.dataProt = prot as DataProtection;
+    if (!(PROTS as readonly string[]).includes(prot)) throw targetError(t('ftps-server.errors.targetOneOf', { name: 'dataProt', allowed: PROTS.join(', ') }));
+    out.dataProt = prot as DataProtection;
   }
-  return t;
+  return out;
 }
 
 function defaultPort(enc: Encryption | undefined): number {
@@ -203,7 +204,7 @@ export class TargetPools<P extends ClosablePool> {
 
   private async acquire(key: string, make?: () => P): Promise<TargetEntry<P>> {
     for (;;) {
-      if (this.closed) throw Object.assign(new Error('the FTPS connection was closed (flow stopped or redeployed)'), { code: 421, kind: 'closed' });
+      if (this.closed) throw Object.assign(new Error(t('ftps-server.errors.connectionClosed')), { code: 421, kind: 'closed' });
       const found = this.entries.get(key);
       if (found) {
         this.entries.delete(key);

@@ -9,6 +9,7 @@
 import { CertificateError, FtpsClient, isFtpError } from '../lib';
 import type { PeerCertificate, TlsConnectionInfo, TlsSettings } from '../lib';
 import type { AdminRequest, AdminResponse, NodeAPI, TlsConfigNode } from './red';
+import { t } from './i18n';
 import { ServerDef, serverSettings, tlsFromConfigNode } from './server-config';
 
 /** What the dialog sends: its fields, its credential inputs, and the node's id (for saved credentials). */
@@ -51,19 +52,19 @@ export function hintFor(err: unknown, def: ServerDef, step: TestResult['step']):
   const port = Number(def.port) || (enc === 'implicit' ? 990 : 21);
   if (err instanceof CertificateError) {
     return /not the pinned one/.test(msg)
-      ? 'The server shows another certificate than the pinned fingerprint: if the server got a new certificate, pin the new one; otherwise someone may be in between.'
-      : 'The server certificate is not trusted. Pin exactly this certificate (button below, for a device with a self-signed certificate), or choose a TLS config node with the CA that signed it.';
+      ? t('ftps-server.testHint.pinMismatch')
+      : t('ftps-server.testHint.untrusted');
   }
   if (step === 'connect' && isFtpError(err) && (err.kind === 'timeout' || err.kind === 'closed' || err.kind === 'tls' || err.kind === 'protocol')) {
-    if (enc === 'implicit' && port !== 990) return `Implicit FTPS starts TLS at once, usually on port 990; port ${port} probably expects explicit FTPS (AUTH TLS): choose explicit, or port 990.`;
-    if (enc !== 'implicit' && port === 990) return 'Port 990 is the port of implicit FTPS (TLS from the first byte): choose implicit.';
-    if (enc === 'implicit') return 'No TLS handshake on this port: the server may expect explicit FTPS (AUTH TLS, usually port 21).';
+    if (enc === 'implicit' && port !== 990) return t('ftps-server.testHint.implicitPort', { port });
+    if (enc !== 'implicit' && port === 990) return t('ftps-server.testHint.port990');
+    if (enc === 'implicit') return t('ftps-server.testHint.noHandshake');
   }
-  if (isFtpError(err) && err.kind === 'connect') return 'No connection: check host and port, and that a firewall lets the control connection through.';
-  if (step === 'login' && isFtpError(err) && err.code === 530) return 'The server refused the user or password.';
-  if (step === 'login' && isFtpError(err) && err.code >= 500 && /AUTH|TLS|SSL/i.test(msg)) return 'The server does not offer TLS: choose plain FTP only if the network is trusted.';
+  if (isFtpError(err) && err.kind === 'connect') return t('ftps-server.testHint.noConnection');
+  if (step === 'login' && isFtpError(err) && err.code === 530) return t('ftps-server.testHint.login');
+  if (step === 'login' && isFtpError(err) && err.code >= 500 && /AUTH|TLS|SSL/i.test(msg)) return t('ftps-server.testHint.noTls');
   if (step === 'list' && isFtpError(err) && (err.kind === 'timeout' || err.kind === 'connect' || err.kind === 'data')) {
-    return 'Logged in, but the data connection failed: a server behind NAT often announces a private PASV address; set "PASV host" to its public address, or try EPSV "never"/"always".';
+    return t('ftps-server.testHint.pasv');
   }
   return '';
 }
@@ -87,7 +88,8 @@ export async function testConnection(def: ServerDef, tls: TlsSettings | undefine
       // the client's own notes (a replaced PASV address); commands and replies stay here
       if (/^PASV named|EPSV/.test(line) && !/^[<>]/.test(line)) notes.push(line);
     });
-    if (!settings.client.host) return { ok: false, step: 'settings', error: 'no host', hint: 'Enter the server name or address.' };
+    if (settings.problem) return { ok: false, step: 'settings', error: t('ftps-server.errors.badSettings', { problem: settings.problem }), hint: '' };
+    if (!settings.client.host) return { ok: false, step: 'settings', error: t('ftps-server.errors.noHost'), hint: t('ftps-server.testHint.noHost') };
     client = new FtpsClient(settings.client);
   } catch (e) {
     return { ok: false, step: 'settings', error: (e as Error).message, hint: '' };
@@ -145,7 +147,7 @@ export function registerTestEndpoint(RED: NodeAPI): void {
     if (tlsId && def.encryption !== 'clear') {
       const tlsNode = RED.nodes.getNode(tlsId) as TlsConfigNode | null | undefined;
       if (!tlsNode || typeof tlsNode.addTLSOptions !== 'function') {
-        res.json({ ok: false, step: 'settings', error: 'the TLS config node is not deployed yet', hint: 'Deploy the TLS config node first, then test again.' } satisfies TestResult);
+        res.json({ ok: false, step: 'settings', error: t('ftps-server.testHint.tlsMissing'), hint: t('ftps-server.testHint.tlsNotDeployed') } satisfies TestResult);
         return;
       }
       tls = tlsFromConfigNode(tlsNode.addTLSOptions({}));

@@ -2,6 +2,7 @@
 import { assertSafeArgument } from '../lib';
 import { inputError } from './node-error';
 import type { Node, NodeAPI, NodeDef, NodeMessage } from './red';
+import { t } from './i18n';
 
 export interface Field {
   value: string;
@@ -35,17 +36,17 @@ export function evaluate(RED: NodeAPI, node: Node, msg: NodeMessage, f: Field): 
 /** Describe where a field's value comes from, for error messages ("msg.filename"). */
 export function fieldSource(f: Field, label: string): string {
   if (f.type === 'msg' || f.type === 'flow' || f.type === 'global') return `${f.type}.${f.value}`;
-  return `the node's ${label} field`;
+  return t('ftps-server.errors.fieldOfNode', { label });
 }
 
 /** A path from a field value: a string (numbers are accepted), CR/LF refused; empty → '' or an error when required. */
 export function toPath(v: unknown, f: Field, label: string, required: boolean): string {
   if (v === undefined || v === null || v === '') {
-    if (required) throw inputError(`no ${label}: set ${fieldSource(f, label)}`);
+    if (required) throw inputError(t('ftps-server.errors.noValue', { label, source: fieldSource(f, label) }));
     return '';
   }
   if (typeof v === 'number' && Number.isFinite(v)) v = String(v);
-  if (typeof v !== 'string') throw inputError(`${label} must be a string (${fieldSource(f, label)} is ${Array.isArray(v) ? 'an array' : typeof v})`);
+  if (typeof v !== 'string') throw inputError(t('ftps-server.errors.notAString', { label, source: fieldSource(f, label), type: Array.isArray(v) ? 'array' : typeof v }));
   // the client's own check, before the job is even queued
   assertSafeArgument(v, label);
   return v;

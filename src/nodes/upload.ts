@@ -1,14 +1,15 @@
 /** ftps-put and ftps-xput: what they share (source, options, mkdirs, output). */
-import { isRefusal, mkdirp, remoteDirname, resumeNeedsSize } from '../lib';
+import { isRefusal, mkdirp, remoteDirname, resumeNeedsSize, splitGlobPath } from '../lib';
 import type { FtpsClient, ScratchOptions, TransferOptions, TransferResult, TransferType, UploadSource } from '../lib';
 import type { ActionDef, ActionIO, Outcome } from './action';
 import { isMultiSource, multiPut } from './multi-file';
-import { MultiDef, MultiOptions, readMultiOptions, splitGlobPath } from './multi-options';
+import { MultiDef, MultiOptions, readMultiOptions } from './multi-options';
 import { inputError } from './node-error';
 import { choice, flag, optionalFlag, transferTypeOf } from './options';
 import { ftpsInfo, transferSummary, withResult } from './result';
 import { readPath, typedField } from './typed-input';
 import type { NodeDef, NodeMessage } from './red';
+import { t } from './i18n';
 
 export interface UploadDef extends ActionDef, MultiDef {
   path?: string;
@@ -39,18 +40,18 @@ export function payloadBytes(payload: unknown): Buffer {
   if (Buffer.isBuffer(payload)) return payload;
   if (typeof payload === 'string') return Buffer.from(payload, 'utf8');
   if (payload instanceof Uint8Array) return Buffer.from(payload);
-  if (payload === undefined || payload === null) throw inputError('no data to upload: msg.payload is empty (or choose a local file as the source)');
+  if (payload === undefined || payload === null) throw inputError(t('ftps-put.errors.noPayload'));
   if (typeof payload === 'number' || typeof payload === 'boolean' || typeof payload === 'bigint') return Buffer.from(String(payload), 'utf8');
   if (typeof payload === 'object') {
     let text: string | undefined;
     try {
       text = JSON.stringify(payload);
     } catch (e) {
-      throw inputError(`msg.payload cannot be uploaded as JSON text: ${(e as Error).message}`);
+      throw inputError(t('ftps-put.errors.notJson', { error: (e as Error).message }));
     }
     if (typeof text === 'string') return Buffer.from(text, 'utf8');
   }
-  throw inputError(`msg.payload must be data to upload (a Buffer, string, number, boolean, object or array), not a ${typeof payload}`);
+  throw inputError(t('ftps-put.errors.badPayload', { type: typeof payload }));
 }
 
 /**
@@ -93,19 +94,19 @@ export function uploadHandler(def: UploadDef, xput: boolean): (msg: NodeMessage,
     const type = transferTypeOf(msg, nodeType);
     let source: UploadSource;
     if (fromFile) {
-      const name = await readPath(io, msg, localField, 'local file name', true);
+      const name = await readPath(io, msg, localField, t('ftps-server.field.localFile'), true);
       // Kermit's MPUT: a glob or a folder as the source, the remote path is then a directory
       const split = splitGlobPath(name);
       const checked = await io.localPath(split.pattern === '' ? name : split.dir === '' ? '.' : split.dir);
       if (await isMultiSource(checked, split.pattern !== '' || multi.recursive)) {
-        if (mode !== 'overwrite' || resume) throw inputError(`a multi-file ${label} (a glob or folder in localFilename, or "recursive" on) uploads with mode "overwrite" and no resume; use skip ("same" or "older") for update-only uploads`);
+        if (mode !== 'overwrite' || resume) throw inputError(t('ftps-put.errors.multiMode', { label }));
         const local = split.pattern === '' ? checked : `${checked.replace(/\/+$/, '')}/${split.pattern}`;
-        const remoteDir = await readPath(io, msg, pathField, 'remote directory', true);
+        const remoteDir = await readPath(io, msg, pathField, t('ftps-server.field.remoteDir'), true);
         return multiPut(msg, io, { local, remote: remoteDir, opts: multi, type, preserveTimestamp, xput: xput ? scratch : null });
       }
       source = checked;
     } else source = payloadBytes(msg.payload);
-    const remote = await readPath(io, msg, pathField, 'remote path', mode !== 'unique');
+    const remote = await readPath(io, msg, pathField, t('ftps-server.field.remotePath'), mode !== 'unique');
 
     const r: TransferResult = await io.run(async (client, ctx) => {
       const opts: TransferOptions = { type, preserveTimestamp, signal: ctx.signal, onProgress: io.progress(label, ctx) };

@@ -19,8 +19,10 @@ const { RawFtp } = require('./raw');
 
 const REPO = path.resolve(__dirname, '..', '..');
 const SERVERS_ROOT = process.env.FTPS_SERVERS_ROOT || path.join(REPO, '.servers', 'root');
-const PYTHON = '/usr/bin/python3';
+const PYTHON = '/usr/bin/python3'; // Debian's, with the python3-* server packages
 const PY_SERVER = path.join(__dirname, 'pyftpd_server.py');
+const AIOFTP_SERVER = path.join(__dirname, 'aioftp_server.py');
+const TWISTED_SERVER = path.join(__dirname, 'twisted_ftp_server.py');
 
 const USER = 'ftpstest';
 const PASSWORD = 'p4ss-W0rd.9';
@@ -29,8 +31,9 @@ const PASV_COUNT = 100;           // passive ports per server instance (Pure-FTP
 const READY_TIMEOUT_MS = 30000;   // a deadline only: a start takes well under a second on an idle machine
 
 const KINDS = ['vsftpd', 'proftpd', 'pureftpd', 'pyftpdlib'];
-// Servers started on request only (not in the loops over KINDS): ftp-srv (npm) is too flaky to be a reference peer.
-const EXTRA_KINDS = ['ftpsrv'];
+// Servers started on request only (not in the loops over KINDS): ftp-srv (npm) is too flaky to be a
+// reference peer; aioftp and Twisted (Debian's python3-aioftp, python3-twisted) lack too much (FEAT, SIZE, TLS...).
+const EXTRA_KINDS = ['ftpsrv', 'aioftp', 'twisted'];
 const ALL_KINDS = [...KINDS, ...EXTRA_KINDS];
 const FTPSRV_SERVER = path.join(__dirname, 'ftpsrv_server.js');
 const MODES = {
@@ -39,7 +42,11 @@ const MODES = {
   pureftpd: ['explicit', 'clear'],     // Debian's build has no implicit TLS (compile-time option)
   pyftpdlib: ['explicit', 'implicit', 'clear'],
   ftpsrv: ['explicit', 'clear'],       // its implicit mode is ftps:// (not set up here)
+  aioftp: ['implicit', 'clear'],       // no AUTH TLS in 0.21
+  twisted: ['clear'],                  // twisted.protocols.ftp has no TLS
 };
+// Python modules each Python-based server imports (checked by unavailableReason)
+const PY_IMPORTS = { pyftpdlib: 'pyftpdlib, OpenSSL', aioftp: 'aioftp', twisted: 'twisted.protocols.ftp' };
 
 // What each server does, as observed with the Debian 12 packages and the
 // configuration below (see README.md beside this file):
@@ -77,10 +84,24 @@ const CAPS = {
     protC: true, ccc: false, mlsd: true, mfmt: true, mdtmWrite: false, siteUtime: false,
     helpDisable: true, helpListsCommands: true, pasvAddress: true, fileOwner: 'root', clientCert: false,
   },
-  // ftp-srv 4.6: data TLS always on after AUTH TLS (PROT ignored), 150 only after the data handshake,
+  // ftp-srv 4.6: data TLS always on after AUTH TLS (PROT C refused: 536), 150 only after the data handshake,
   // no MLSD/MLST/MFMT/HELP list, PASV/EPSV only from the control peer's address
   ftpsrv: {
     version: '4.6.3', tls13: true, sessionReuseRequired: false, tls13Resumption: false,
+    protC: false, ccc: false, mlsd: false, mfmt: false, mdtmWrite: false, siteUtime: false,
+    helpDisable: false, helpListsCommands: false, pasvAddress: false, fileOwner: 'root', clientCert: false,
+  },
+  // aioftp 0.21.4: implicit TLS only (PROT C -> 502); no FEAT, SIZE, MDTM, NOOP, HELP, OPTS, SITE (502);
+  // MLSD/MLST yes; data connections TLS whenever the control connection is
+  aioftp: {
+    version: '0.21.4', tls13: true, sessionReuseRequired: false, tls13Resumption: false,
+    protC: false, ccc: false, mlsd: true, mfmt: false, mdtmWrite: false, siteUtime: false,
+    helpDisable: false, helpListsCommands: false, pasvAddress: false, fileOwner: 'root', clientCert: false,
+  },
+  // Twisted 22.4 (twisted.protocols.ftp): clear text only; FEAT lists MDTM, PASV, SIZE, TYPE A;I;
+  // no EPSV/EPRT, MLSD/MLST, MFMT, REST, APPE
+  twisted: {
+    version: '22.4.0', tls13: false, sessionReuseRequired: false, tls13Resumption: false,
     protC: false, ccc: false, mlsd: false, mfmt: false, mdtmWrite: false, siteUtime: false,
     helpDisable: false, helpListsCommands: false, pasvAddress: false, fileOwner: 'root', clientCert: false,
   },
@@ -106,6 +127,8 @@ function bins(kind) {
     }
     case 'pureftpd': return { pureftpd: findFile('usr/sbin/pure-ftpd'), purepw: findFile('usr/bin/pure-pw') };
     case 'pyftpdlib': return { python: fs.existsSync(PYTHON) ? PYTHON : null, script: PY_SERVER };
+    case 'aioftp': return { python: fs.existsSync(PYTHON) ? PYTHON : null, script: AIOFTP_SERVER };
+    case 'twisted': return { python: fs.existsSync(PYTHON) ? PYTHON : null, script: TWISTED_SERVER };
     case 'ftpsrv': {
       let pkg = null;
       try { pkg = require.resolve('ftp-srv', { paths: [REPO] }); } catch (e) { /* not installed */ }
@@ -131,9 +154,9 @@ function unavailableReason(kind) {
   if (missing.length) reason = `missing ${missing.join(', ')}`;
   else if (!hasOpenssl()) reason = 'openssl CLI missing';
   else if (kind === 'ftpsrv') { /* runs under this Node.js */ }
-  else if (kind === 'pyftpdlib') {
-    const r = spawnSync(PYTHON, ['-c', 'import pyftpdlib, OpenSSL'], { encoding: 'utf8' });
-    if (r.status !== 0) reason = `${PYTHON} cannot import pyftpdlib/OpenSSL: ${(r.stderr || '').trim().split('\n').pop()}`;
+  else if (PY_IMPORTS[kind]) {
+    const r = spawnSync(PYTHON, ['-c', `import ${PY_IMPORTS[kind]}`], { encoding: 'utf8' });
+    if (r.status !== 0) reason = `${PYTHON} cannot import ${PY_IMPORTS[kind]}: ${(r.stderr || '').trim().split('\n').pop()}`;
   } else {
     if (typeof process.getuid === 'function' && process.getuid() !== 0) reason = 'needs root (chroot, PAM, setuid)';
     for (const f of Object.values(b)) {
@@ -385,7 +408,7 @@ function sweepStale() {
   let names = [];
   try { names = fs.readdirSync(tmp); } catch (e) { return; }
   for (const n of names) {
-    if (!/^ftps-(vsftpd|proftpd|pureftpd|pyftpdlib|ftpsrv|certs)-/.test(n)) continue;
+    if (!/^ftps-(vsftpd|proftpd|pureftpd|pyftpdlib|ftpsrv|aioftp|twisted|certs)-/.test(n)) continue;
     const d = path.join(tmp, n);
     try {
       if (Date.now() - fs.statSync(d).mtimeMs < 60000) continue;
@@ -790,7 +813,28 @@ function configFtpsrv(ctx) {
   return { cmd: process.execPath, args: [FTPSRV_SERVER, cfgFile], logFiles: [] };
 }
 
-const CONFIG = { vsftpd: configVsftpd, proftpd: configProftpd, pureftpd: configPureftpd, pyftpdlib: configPyftpdlib, ftpsrv: configFtpsrv };
+// aioftp and Twisted: a Python script beside this file, configured by a JSON file, on 127.0.0.1
+function configPyScript(script, name) {
+  return (ctx) => {
+    const { dir, opts, mode } = ctx;
+    const cfg = {
+      host: '127.0.0.1', port: ctx.port, mode, user: USER, password: PASSWORD, root: ctx.root,
+      pasvMin: ctx.pasvMin, pasvMax: ctx.pasvMax, tls13: opts.tls13 !== false,
+    };
+    if (mode !== 'clear') {
+      const pair = serverPair(ctx.certs, opts.cert);
+      cfg.certfile = pair.cert;
+      cfg.keyfile = pair.key;
+    }
+    const cfgFile = write(dir, `${name}.json`, JSON.stringify(cfg, null, 2));
+    return { cmd: PYTHON, args: ['-u', script, cfgFile], logFiles: [] };
+  };
+}
+
+const CONFIG = {
+  vsftpd: configVsftpd, proftpd: configProftpd, pureftpd: configPureftpd, pyftpdlib: configPyftpdlib, ftpsrv: configFtpsrv,
+  aioftp: configPyScript(AIOFTP_SERVER, 'aioftp'), twisted: configPyScript(TWISTED_SERVER, 'twisted'),
+};
 
 /**
  * Start a server. opts: { mode, cert, requireTls, pasvAddress, helpDisabled, root, tls13, clientCert, port, idleTimeout } (see README.md).
@@ -816,7 +860,8 @@ async function startServer(kind, opts = {}) {
   const t0 = Date.now();
   sweepStale();
   const c = await certs();
-  const owner = kind === 'pyftpdlib' || kind === 'ftpsrv' ? null : ensureUser();
+  // the Node.js and Python servers run as root and need no system user
+  const owner = ['vsftpd', 'proftpd', 'pureftpd'].includes(kind) ? ensureUser() : null;
 
   let lastErr;
   for (let attempt = 0; attempt < 3; attempt++) {

@@ -1,5 +1,5 @@
 'use strict';
-// Run by local-write-failure.test.js under `ulimit -f` (a file size limit
+// Run by transfers.local-write-failure.spec.js under `ulimit -f` (a file size limit
 // for this process): downloads a file larger than the limit, then a small
 // one on the same session, and prints what happened as one JSON line.
 const fs = require('node:fs');

@@ -1,7 +1,7 @@
 'use strict';
 // One Node-RED runtime (node-red-node-test-helper) in its own process, with
 // one ftps-watch node in `claim` mode; for the several-instances tests in
-// watch-claim.test.js. argv[2] is JSON: { host, port, caFile, user, password,
+// ftps-watch.claim.spec.js. argv[2] is JSON: { host, port, caFile, user, password,
 // path, claimTimeout, interval, dieAfter }; with dieAfter > 0 the process
 // SIGKILLs itself right after that many emits (before the file's DELE). Prints one JSON line per event on stdout:
 // {"ready":true}, {"emit":"/inbox/f001.txt","pid":123}, {"error":"..."}.

@@ -11,6 +11,7 @@
 // CI=true it fails instead.
 const assert = require('node:assert');
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 const { startDemo, ROOT } = require('../support/demo-process');
 
@@ -80,7 +81,11 @@ describe('editor in headless chromium (the demo as npm start runs it)', function
       console.log(`\n  !!!!!!!! SKIPPED: ${msg} !!!!!!!!\n`);
       this.skip();
     }
-    demo = await startDemo();
+    // the user's editor settings, as the runtime stores them: no info tips cycling in the
+    // sidebar and no welcome tour (Node-RED 5 shows them at start and they shift the layout)
+    const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ftps-demo-'));
+    fs.writeFileSync(path.join(userDir, '.config.users.json'), JSON.stringify({ _: { editor: { view: { 'view-show-tips': false, 'view-show-welcome-tours': false } } } }));
+    demo = await startDemo({ userDir });
     browser = await pw.chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     page.setDefaultTimeout(20000);
@@ -93,6 +98,7 @@ describe('editor in headless chromium (the demo as npm start runs it)', function
     // the flows are loaded (the demo tab is drawn) before anything is touched
     await page.waitForSelector('#ftps-demo-inject', { timeout: 60000 });
     actionTypes = await page.evaluate((types) => types.filter((t) => RED.nodes.getType(t) && RED.nodes.getType(t).category !== 'config'), TYPES);
+    assert.strictEqual(await page.evaluate(() => RED.settings.get('editor.view.view-show-tips', true)), false, 'info tips off');
   });
 
   after(async () => {
@@ -151,6 +157,15 @@ describe('editor in headless chromium (the demo as npm start runs it)', function
     await search.press('Control+a');
     await search.press('Backspace');
     await page.waitForFunction(() => $('.red-ui-palette-node:visible').length > 20);
+    // help sections written once (multi-file and msg.type in ftps-get's help, the upload source in
+    // ftps-put's) are shown in the help of the others too, in place of their placeholders
+    const helps = await page.evaluate(() => ['ftps-get', 'ftps-put', 'ftps-xput'].map((t) => RED.nodes.getNodeHelp(t)));
+    helps.forEach((h, i) => {
+      assert.match(h, /<span class="property-type">deleteExtraneous<\/span>/, `multi-file section, help ${i}`);
+      assert.match(h, /<code>"binary"<\/code> or <code>"ascii"<\/code>: the transfer type/, `msg.type, help ${i}`);
+      if (i > 0) assert.match(h, /<dt>payload <span class="property-type">buffer \| string \| number/, `upload source, help ${i}`);
+      assert.doesNotMatch(h, /ftps-help:[\w-]+ from=/, `no placeholder left in help ${i}`);
+    });
     assert.deepStrictEqual(errors, []);
   });
 
@@ -218,6 +233,7 @@ describe('editor in headless chromium (the demo as npm start runs it)', function
     await waitForTray('#node-dialog-ok');
     // the one server there is (the demo's) is chosen for a new node; a second one is made here
     assert.strictEqual(await page.inputValue('#node-input-server'), 'ftps-demo-server', 'the only server is chosen');
+    await trayShot('dialog-default-server');
     // and a node dropped from the palette (onadd) gets it too
     assert.strictEqual(await page.evaluate(() => { const n = { type: 'ftps-get', server: '' }; RED.nodes.getType('ftps-get').onadd.call(n); return n.server; }), 'ftps-demo-server');
     await page.selectOption('#node-input-server', '_ADD_');
@@ -243,7 +259,7 @@ describe('editor in headless chromium (the demo as npm start runs it)', function
     // the grouping issue 4 asks for
     assert.deepStrictEqual(form.groups, {
       connection: ['host', 'port', 'user', 'password'],
-      security: ['encryption', 'dataProt', 'tls', 'rejectUnauthorized', 'fingerprint', 'tlsMaxVersion', 'localRoot', 'allowMsgOverride'],
+      security: ['encryption', 'dataProt', 'tls', 'rejectUnauthorized', 'fingerprint', 'tlsMaxVersion', 'localRoot', 'allowMsgOverride', 'maxTargets'],
       data: ['dataMode', 'activeHost', 'epsv', 'pasvHost', 'pret', 'proxy', 'rateLimit', 'encoding'],
       advanced: ['timeout', 'maxConnections', 'idleTimeout', 'keepAlive', 'retries', 'retryDelay', 'lowSpeedLimit', 'lowSpeedTime', 'maxMemory', 'preserveTimestamp', 'overrideHelp', 'feat', 'enableFeatures', 'disableFeatures', 'ccc', 'debug'],
     });
@@ -300,6 +316,8 @@ describe('editor in headless chromium (the demo as npm start runs it)', function
     assert.match(refused, /self-signed/, refused);
     assert.match(refused, /SHA-256 fingerprint: ([0-9A-F]{2}:){31}[0-9A-F]{2}/, refused);
     assert.ok(!refused.includes(demo.ftp.password), 'password not shown');
+    // the offer to pin sits below the error in the result box (it scrolls): shown in the screenshot
+    await page.locator('#ftps-server-test-pin').scrollIntoViewIfNeeded();
     await trayShot('ftps-server-test-untrusted');
     await page.click('#ftps-server-test-pin');
     const pinned = await page.inputValue('#node-config-input-fingerprint');
@@ -322,6 +340,17 @@ describe('editor in headless chromium (the demo as npm start runs it)', function
     await page.fill('#node-config-input-user', 'alice-in-browser');
     await page.fill('#node-config-input-password', 'S3cret-from-the-browser');
     await trayShot('ftps-server-dialog');
+    // the Security tab: the fleet bound appears with "let msg.ftpsServer choose the server"
+    await page.click('#node-config-ftps-server-tabs a[href="#ftps-server-tab-security"]');
+    await page.waitForSelector('#node-config-input-allowMsgOverride', { state: 'visible' });
+    assert.strictEqual(await page.isVisible('#node-config-input-maxTargets'), false, 'maxTargets hidden while msg.ftpsServer is not allowed');
+    await page.check('#node-config-input-allowMsgOverride');
+    await page.waitForSelector('#node-config-input-maxTargets', { state: 'visible' });
+    assert.strictEqual(await page.inputValue('#node-config-input-maxTargets'), '16');
+    assert.deepStrictEqual(await unclippedLabels(), [], 'security tab labels fit');
+    await trayShot('ftps-server-dialog-security');
+    await page.uncheck('#node-config-input-allowMsgOverride');
+    await page.waitForSelector('#node-config-input-maxTargets', { state: 'hidden' });
     await page.click('#node-config-dialog-ok');
     await page.waitForSelector('#node-config-dialog-ok', { state: 'detached' });
     newServerId = await page.evaluate(() => $('#node-input-server').val());

@@ -3,7 +3,8 @@
 // session is used: glob paths split, unsafe names, skip rules, options,
 // claim names and when a claim is stale.
 const assert = require('node:assert/strict');
-const { splitGlobPath, unsafeName, readMultiOptions } = require('../../nodes/nodes/multi-options');
+const { splitGlobPath } = require('../../nodes/lib');
+const { unsafeName, readMultiOptions } = require('../../nodes/nodes/multi-options');
 const { optionProblem } = require('../../nodes/nodes/options');
 const { shouldSkip } = require('../../nodes/nodes/multi-file');
 const { claimInstance, claimPathFor, parseClaim, ClaimTracker, isClaimName } = require('../../nodes/nodes/watch-claim');

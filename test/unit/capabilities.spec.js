@@ -6,7 +6,7 @@ const assert = require('node:assert/strict');
 const { once } = require('node:events');
 const { FtpsClient, FtpError } = require('../../nodes/lib');
 const { MockFtpServer } = require('../support/mock-server');
-const { MockClients } = require('../support/mock-client');
+const { MockClients, useMockServer } = require('../support/mock-client');
 
 const FILES_ONLY = 'type=file;size=3;modify=20240102030405; a.txt\r\ntype=file;size=4;modify=20240102030406; b.log\r\n';
 const LIST_TEXT = '-rw-r--r--   1 u g   3 Jan  2 03:04 a.txt\r\n-rw-r--r--   1 u g   4 Jan  2 03:04 b.log\r\n';
@@ -210,5 +210,76 @@ describe('FEAT, ENABLE/DISABLE and listing fallbacks (mock server)', () => {
     const entries = await c.list('top', { recursive: true });
     assert.deepEqual(entries.map((e) => [e.rel, e.loop === true]), [['sub', false], ['sub/back', true], ['sub/f', false]]);
     assert.deepEqual(server.lines.filter((l) => l.startsWith('MLSD')), ['MLSD top', 'MLSD top/sub']);
+  });
+});
+
+describe('supported() (mock server)', () => {
+  const mock = useMockServer();
+  const { startServer, loggedIn, afterLogin } = mock;
+
+  for (const [override, answers] of [
+    ['all', { MFMT: true, SIZE: true, XYZZY: true }],
+    ['none', { MFMT: false, SIZE: false, NOOP: false }],
+    [['MFMT'], { MFMT: true, mfmt: true, SIZE: false, NOOP: false }],
+    ['mfmt, size', { MFMT: true, SIZE: true, MDTM: false }],
+  ]) {
+    it(`mock server: overrideHelp ${JSON.stringify(override)} answers without sending HELP`, async () => {
+      await startServer();
+      const c = await loggedIn({ overrideHelp: override });
+      for (const [cmd, expected] of Object.entries(answers)) {
+        assert.equal(await c.supported(cmd), expected, cmd);
+      }
+      await c.noop();
+      assert.deepEqual(afterLogin(), ['NOOP']);
+    });
+  }
+
+  it('mock server: overrideHelp auto sends HELP once and caches the answer', async () => {
+    await startServer();
+    const c = await loggedIn({ overrideHelp: 'auto' });
+    assert.equal(await c.supported('RETR'), true);
+    assert.equal(await c.supported('mdtm'), true);
+    assert.equal(await c.supported('MFMT'), false);
+    assert.equal(await c.supported('SIZE'), true);
+    assert.deepEqual(afterLogin(), ['HELP']);
+  });
+
+  it('mock server: a 502 to HELP → false for everything but the FEAT features (and the RFC 959 minimum)', async () => {
+    await startServer({ handlers: { HELP: (s) => s.reply('502 HELP not implemented.') } });
+    const c = await loggedIn();
+    for (const cmd of ['MDTM', 'SIZE', 'REST']) assert.equal(await c.supported(cmd), true, `${cmd} (FEAT)`);
+    // RFC 959 section 5.1: a server implements these whatever HELP says
+    for (const cmd of ['USER', 'QUIT', 'PORT', 'TYPE', 'MODE', 'STRU', 'RETR', 'STOR', 'NOOP']) assert.equal(await c.supported(cmd), true, `${cmd} (RFC 959 minimum)`);
+    for (const cmd of ['HELP', 'MFMT', 'DELE', 'SITE', 'MLSD', 'EPSV', 'FEAT']) assert.equal(await c.supported(cmd), false, cmd);
+    assert.equal(await c.supported('SITE', 'UTIME'), false);
+    assert.deepEqual(afterLogin(), ['HELP']);
+  });
+
+  it('mock server: a HELP that lists only SITE commands (Pure-FTPd) answers SITE options without SITE HELP', async () => {
+    await startServer({
+      handlers: { HELP: (s) => s.reply('214-The following SITE commands are recognized', ' ALIAS', ' CHMOD', ' IDLE', ' UTIME', '214 Pure-FTPd - http://pureftpd.org/') },
+    });
+    const c = await loggedIn();
+    assert.equal(await c.supported('SITE'), true);
+    assert.equal(await c.supported('SITE', 'UTIME'), true);
+    assert.equal(await c.supported('SITE', 'SYMLINK'), false);
+    assert.equal(await c.supported('CHMOD'), false, 'SITE commands are not top-level commands');
+    assert.equal(await c.supported('MDTM'), true, 'FEAT');
+    assert.deepEqual(afterLogin(), ['HELP']);
+  });
+
+  it('mock server: SITE sub-commands come from SITE HELP, asked once', async () => {
+    await startServer({
+      handlers: {
+        HELP: (s) => s.reply('214-The following commands are recognized.', ' NOOP SITE RETR', '214 Help OK.'),
+        SITE: (s, arg) => (arg.toUpperCase() === 'HELP' ? s.reply('214-The following SITE commands are recognized', ' CHMOD UTIME', '214 ok') : s.reply('500 no')),
+      },
+    });
+    const c = await loggedIn();
+    assert.equal(await c.supported('SITE', 'utime'), true);
+    assert.equal(await c.supported('SITE', 'CHMOD'), true);
+    assert.equal(await c.supported('SITE', 'SYMLINK'), false);
+    assert.equal(await c.supported('SITE'), true);
+    assert.deepEqual(afterLogin(), ['HELP', 'SITE HELP']);
   });
 });

@@ -1,7 +1,7 @@
 'use strict';
 // The nodes in flows against a real ProFTPD (explicit FTPS, CA from a tls-config node):
 // what needs one server only (bursts, the debug log, a redeploy mid-transfer).
-// Every node's happy path and errors on all four servers: servers.test.js.
+// Every node's happy path and errors on all four servers: ftps-<type>.spec.js.
 const assert = require('node:assert');
 const fs = require('node:fs');
 const path = require('node:path');

@@ -1,41 +1,11 @@
 'use strict';
-// The action nodes' shared helpers on their own: TypedInput pairs and their
-// defaults, the msg.type override, and the status a transfer shows.
+// The status a node shows: progress, its own last result, the server's
+// state only while its message waits, short hints, the throttle.
 const assert = require('node:assert');
-const path = require('node:path');
+const { StatusView, statusHint } = require('../../nodes/nodes/status-view.js');
+const { toNodeError } = require('../../nodes/nodes/node-error.js');
 
-const lib = (name) => require(path.join(__dirname, '..', '..', 'nodes', 'nodes', `${name}.js`));
-const { typedField } = lib('typed-input');
-const { transferTypeOf } = lib('options');
-const { StatusView, statusHint } = lib('status-view');
-const { toNodeError } = lib('node-error');
-
-describe('action node helpers', () => {
-  it('typedField: the stored <field>/<field>Type pair, or the default when the flow lacks it', () => {
-    assert.deepStrictEqual(typedField({}, 'path', 'filename', 'msg'), { value: 'filename', type: 'msg' });
-    assert.deepStrictEqual(typedField({ path: '' }, 'path', 'filename', 'msg'), { value: 'filename', type: 'msg' });
-    assert.deepStrictEqual(typedField({ path: null, pathType: '' }, 'path', 'filename', 'msg'), { value: 'filename', type: 'msg' });
-    // a value without its type (hand-written flows): a plain string, as core nodes read it
-    assert.deepStrictEqual(typedField({ path: '/in/a.txt' }, 'path', 'filename', 'msg'), { value: '/in/a.txt', type: 'str' });
-    assert.deepStrictEqual(typedField({ path: 'file', pathType: 'flow' }, 'path', 'filename', 'msg'), { value: 'file', type: 'flow' });
-    assert.deepStrictEqual(typedField({ to: 'dst', toType: 'msg' }, 'to', 'newFilename', 'msg'), { value: 'dst', type: 'msg' });
-    // a type without a value: the default msg property
-    assert.deepStrictEqual(typedField({ pathType: 'msg' }, 'path', 'filename', 'msg'), { value: 'filename', type: 'msg' });
-    assert.deepStrictEqual(typedField({ command: '', commandType: 'msg' }, 'command', 'payload', 'msg'), { value: 'payload', type: 'msg' });
-    // an explicitly empty string field stays empty (ftps-list: the current directory)
-    assert.deepStrictEqual(typedField({ path: '', pathType: 'str' }, 'path', 'filename', 'msg'), { value: '', type: 'str' });
-  });
-
-  it('transferTypeOf: msg.type overrides only when it is exactly "binary" or "ascii"', () => {
-    assert.strictEqual(transferTypeOf({ type: 'ascii' }, 'binary'), 'ascii');
-    assert.strictEqual(transferTypeOf({ type: 'binary' }, 'ascii'), 'binary');
-    for (const t of [undefined, null, '', 'ASCII', 'A', 'text', 'I', 1, true, { a: 1 }]) {
-      assert.strictEqual(transferTypeOf({ type: t }, 'binary'), 'binary', `msg.type ${JSON.stringify(t)}`);
-      assert.strictEqual(transferTypeOf({ type: t }, 'ascii'), 'ascii', `msg.type ${JSON.stringify(t)}`);
-    }
-    assert.strictEqual(transferTypeOf({}, 'ascii'), 'ascii');
-  });
-
+describe('StatusView', () => {
   it('StatusView: percent while the size is known, bytes when not, then the summary or the failure', () => {
     const shown = [];
     const view = new StatusView({ status: (s) => shown.push(s) }, 0);
@@ -103,13 +73,5 @@ describe('action node helpers', () => {
     });
     if (within) assert.deepStrictEqual(shown, ['get 1%', 'get 99%']);
     else assert.deepStrictEqual([shown[0], shown[shown.length - 1]], ['get 1%', 'get 99%']);
-  });
-
-  it('toNodeError: the reply code of a client error becomes msg.error.code', () => {
-    const e = toNodeError(Object.assign(new Error('STOR a: 553 not allowed'), { code: 553, kind: 'reply', command: 'STOR a' }));
-    assert.strictEqual(e.code, 553);
-    assert.strictEqual(e.kind, 'reply');
-    assert.strictEqual(String(e), 'STOR a: 553 not allowed');
-    assert.strictEqual(toNodeError(new Error('ECONNREFUSED')).code, undefined);
   });
 });

@@ -1,6 +1,6 @@
 'use strict';
 // The retry policy: unit tests of retry.ts and of the session pool's
-// backoff with a fake client (the real-server tests are in retry-faults.test.js).
+// backoff with a fake client (the real-server tests are in ftps-server.retry-faults.spec.js).
 const assert = require('node:assert');
 const { SessionPool } = require('../../nodes/nodes/session-pool');
 const { repeatSafety, isTransient, backoffMs, retryText, withTries } = require('../../nodes/nodes/retry');

@@ -3,23 +3,21 @@
 // on the next session, before that session's first job.
 const assert = require('node:assert');
 const { SessionPool } = require('../../nodes/nodes/session-pool');
+const { FakeClient } = require('../support/fake-client');
 
 function world() {
   const w = { created: [], deletes: [], refuse: new Set() };
   w.create = () => {
-    const c = {
+    const c = Object.assign(new FakeClient(), {
       id: w.created.length + 1,
       connected: false,
-      hasStrayReply: false,
-      closedReason: null,
-      leftovers: [],
       async delete(p) {
         w.deletes.push(`${c.id}:${p}`);
         if (w.refuse.has(p)) throw Object.assign(new Error(`550 ${p}: no such file`), { code: 550, kind: 'reply' });
       },
       async quit() { c.connected = false; },
       close() { c.connected = false; },
-    };
+    });
     w.created.push(c);
     return c;
   };

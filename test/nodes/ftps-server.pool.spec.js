@@ -2,10 +2,11 @@
 // Unit tests of the ftps-server node's session pool, with a fake client.
 const assert = require('node:assert');
 const { SessionPool, PoolClosedError, isDeadSession } = require('../../nodes/nodes/session-pool');
+const { FakeClient } = require('../support/fake-client');
 
 const delay = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** A stand-in for FtpsClient: connected flag, quit() and close(), with a log of what happened. */
+/** FakeClients whose connected flag, quit() and close() log what happened. */
 function fakeWorld(opts = {}) {
   const world = { created: [], events: [], failConnect: opts.failConnect || null, connectMs: opts.connectMs ?? 5, quitMs: opts.quitMs ?? 5 };
   // world.next(e): resolves once event e has happened (so tests wait for it, not for a time)
@@ -20,15 +21,11 @@ function fakeWorld(opts = {}) {
   };
   world.next = (e) => (world.events.includes(e) ? Promise.resolve() : new Promise((resolve) => waiting.push({ e, resolve })));
   world.create = () => {
-    const c = {
+    const c = Object.assign(new FakeClient(), {
       id: world.created.length + 1,
       connected: false,
-      hasStrayReply: false,
-      closedReason: null,
-      leftovers: [],
       quits: 0,
       closes: 0,
-      async delete() {},
       async quit() {
         world.events.push(`quit-start ${c.id}`);
         await delay(world.quitMs);
@@ -44,7 +41,7 @@ function fakeWorld(opts = {}) {
       drop() {
         c.connected = false;
       },
-    };
+    });
     world.created.push(c);
     return c;
   };

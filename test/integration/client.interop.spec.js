@@ -6,6 +6,7 @@
 
 const assert = require('node:assert/strict');
 const net = require('node:net');
+const { spawnSync } = require('node:child_process');
 const h = require('../harness');
 const { FtpsClient } = require('../../nodes/lib');
 
@@ -35,6 +36,11 @@ async function open(srv, extra = {}) {
     }
   }
 }
+
+// A child process that connects from 127.0.0.2 to argv host:port and exits once connected.
+const INTRUDER = `const s = require('net').connect({ host: process.argv[1], port: Number(process.argv[2]), localAddress: '127.0.0.2' });
+s.on('connect', () => { process.stdout.write('connected'); s.destroy(); });
+s.on('error', (e) => { process.stdout.write('error ' + e.code); });`;
 
 const sent = (client, verb) => client.logLines.filter((l) => l.startsWith(`>>> ${verb} `) || l === `>>> ${verb}`);
 
@@ -288,18 +294,18 @@ describe('active mode (dataMode "active")', function () {
     client.logLines.push = function (line) {
       const m = /^active mode: waiting on ([\d.]+):(\d+)/.exec(line);
       if (m) {
-        const s = net.connect({ host: m[1], port: Number(m[2]), localAddress: '127.0.0.2' });
-        const seen = { closedByPeer: false };
-        s.on('error', () => {});
-        s.on('close', () => { seen.closedByPeer = true; });
-        intruders.push(seen);
+        // Connect from 127.0.0.2 synchronously, before the client can send the transfer command:
+        // a child process completes the TCP handshake (the kernel queues the connection on the
+        // listening socket) and exits while this event loop is blocked. The intruder is therefore
+        // first in the accept queue, ahead of the server's connection, on any machine load.
+        const r = spawnSync(process.execPath, ['-e', INTRUDER, m[1], m[2]], { encoding: 'utf8', timeout: 20000 });
+        intruders.push(r.stdout.trim() || `failed: ${r.status} ${r.stderr}`);
       }
       return Array.prototype.push.call(this, line);
     };
     try {
       assert.equal(String(await client.getBuffer('act.txt')), 'only the server');
-      assert.equal(intruders.length, 1);
-      await new Promise((r) => setImmediate(r));
+      assert.deepEqual(intruders, ['connected'], 'the intruder reached the listening port before the server');
       assert.ok(client.logLines.some((l) => /refused a data connection from 127\.0\.0\.2/.test(l)), client.logLines.join('\n'));
     } finally {
       client.close();
