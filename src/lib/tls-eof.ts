@@ -3,7 +3,7 @@
  * stream itself says "that was all") or with a bare TCP FIN, which a cut
  * connection looks like too. Node reports both as the same 'end'; this tells
  * them apart through Node internals, guarded, and says 'unknown' when they
- * are not as expected (test/unit/tls-eof.test.js pins them down per Node.js
+ * are not as expected (test/unit/tls-eof.close-notify.spec.js pins them down per Node.js
  * release, so a change fails a test instead of silently weakening the check).
  *
  * The end reaches JavaScript as push(null). A close_notify is found by the TLS

@@ -1,6 +1,6 @@
 'use strict';
-// The fault-proxy setup shared by the reliability tests (faults.test.js,
-// retry-faults.test.js): a real server in explicit mode behind
+// The fault-proxy setup shared by the reliability tests (ftps-server.faults.spec.js,
+// ftps-server.retry-faults.spec.js): a real server in explicit mode behind
 // test/support/fault-proxy.js on 127.0.0.2, a flow whose ftps-server node
 // dials the proxy (EPSV only, so data connections come to the proxy too; the
 // certificate names localhost, not the proxy's address), and the Catch
