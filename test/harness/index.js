@@ -670,7 +670,7 @@ function configVsftpd(ctx) {
     'port_enable=YES', 'connect_from_port_20=NO',
     'ascii_upload_enable=YES', 'ascii_download_enable=YES', 'mdtm_write=YES', 'use_localtime=NO',
     'dirmessage_enable=NO', 'ftpd_banner=vsftpd test server ready', 'delay_failed_login=0',
-    'max_clients=200', 'max_per_ip=200',
+    'max_clients=200', 'max_per_ip=200', `idle_session_timeout=${opts.idleTimeout || 300}`,
     `vsftpd_log_file=${log}`, 'xferlog_enable=YES', 'xferlog_std_format=NO', 'log_ftp_protocol=YES',
     'syslog_enable=NO', 'dual_log_enable=NO',
     `ssl_enable=${yn(tlsOn)}`,
@@ -788,6 +788,7 @@ function configPyftpdlib(ctx) {
     pasvMin: ctx.pasvMin, pasvMax: ctx.pasvMax, pasvAddress: opts.pasvAddress || null,
     requireTls: !!opts.requireTls, helpDisabled: !!opts.helpDisabled, tls13: opts.tls13 !== false,
     dropCommands: opts.dropCommands || [], transferCommandDelay: opts.transferCommandDelay || 0, debug: !!process.env.PYFTPD_DEBUG,
+    idleTimeout: opts.idleTimeout || 300,
   };
   if (mode !== 'clear') {
     const pair = serverPair(ctx.certs, opts.cert);
@@ -837,7 +838,8 @@ const CONFIG = {
 };
 
 /**
- * Start a server. opts: { mode, cert, requireTls, pasvAddress, helpDisabled, root, tls13, clientCert, port, idleTimeout } (see README.md).
+ * Start a server. opts: { mode, cert, requireTls, pasvAddress, helpDisabled, root, tls13, clientCert, port, idleTimeout } (see README.md;
+ * idleTimeout in seconds: ProFTPD, vsftpd and pyftpdlib).
  * Resolves with a handle { kind, mode, host, port, user, password, root, homeIsRoot, ca, pid, log(), stop(), ... }.
  */
 async function startServer(kind, opts = {}) {
