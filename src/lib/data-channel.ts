@@ -5,6 +5,7 @@
  * session in step after a data failure (ABOR, the replies it owes).
  */
 import * as net from 'node:net';
+import type * as tls from 'node:tls';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CrlfToLf, LfToCrlf } from './ascii';
@@ -23,6 +24,7 @@ import { parseSizeHint } from './server-text';
 import { rateLimitSteps } from './rate-limit';
 import { noop, replyError, Session } from './session';
 import { connectReading, connectTcp, handshakeCanWait, ReadingConnection, ReadInto } from './sockets';
+import { TlsEnd, watchTlsEnd } from './tls-eof';
 
 /** Bytes per read of a local file and per chunk of an uploaded Buffer. */
 export const IO_CHUNK = 256 * 1024;
@@ -314,11 +316,14 @@ export class DataChannel {
     const early = this.protect && (owed !== undefined || (spec.upload ? this.uploadTlsEarly : !this.tlsAfterPreliminary));
     let secured: Promise<net.Socket> | null = null;
     const earlyTls: { error?: Error } = {};
+    // how a download's TLS stream ended (watched from before its first byte)
+    let tlsEnd: () => TlsEnd = () => 'unknown';
+    const prepare = spec.upload ? undefined : (x: tls.TLSSocket): void => void (tlsEnd = watchTlsEnd(x));
     try {
       if (!owed && !sentFirst) c.send(spec.command);
       const firstP = owed ? Promise.resolve(owed.first) : (sentFirst ?? c.read());
       if (early) {
-        secured = this.secure.secureData(raw, held.secure);
+        secured = this.secure.secureData(raw, held.secure, prepare);
         secured.catch((e: Error) => {
           earlyTls.error = e;
         });
@@ -358,7 +363,7 @@ export class DataChannel {
     const slow = watchLowSpeed(this.s.options.lowSpeedLimit ?? 1, this.s.options.lowSpeedTime ?? 60, () => bytes, (e) => stream.destroy(e), spec.command);
     try {
       if (this.protect) {
-        stream = await (secured ?? this.secure.secureData(raw, held.secure));
+        stream = await (secured ?? this.secure.secureData(raw, held.secure, prepare));
         // a reset after pipeline() let go (an upload waiting for the close) must not crash the process;
         // the final reply tells what the server got
         stream.on('error', noop);
@@ -417,7 +422,26 @@ export class DataChannel {
     if (!spec.upload && spec.type === 'binary' && total !== null && spec.restAt + bytes < total) {
       throw new FtpError(`${spec.command}: the data connection ended after ${bytes} of the ${total} bytes the server announced: the transfer is incomplete`, { kind: 'data', code: 426, command: spec.command });
     }
+    if (!spec.upload && this.protect) this.assertTlsEnded(tlsEnd(), spec, bytes, total);
     return { bytes, ms: Date.now() - started, first, final };
+  }
+
+  /**
+   * A PROT P download is whole only when the server ended its TLS stream
+   * (close_notify): a bare FIN is what a cut connection looks like, and
+   * servers answer 226 all the same (Pure-FTPd, pyftpdlib), with no size in
+   * their 150 to check against. The one other proof is the size the 150
+   * announced, fully arrived (after REST: the whole file or the rest of it).
+   */
+  private assertTlsEnded(end: TlsEnd, spec: TransferSpec, bytes: number, total: number | null): void {
+    this.s.log.detail(`${spec.command}: the data connection ended with ${end === 'close_notify' ? 'TLS close_notify' : end === 'fin' ? 'a bare TCP close' : 'an end not told apart'}`);
+    if (end === 'close_notify') return;
+    if (spec.type === 'binary' && total !== null && (bytes === total || spec.restAt + bytes === total)) return;
+    if (end === 'unknown') {
+      this.s.log.detail(`${spec.command}: cannot tell whether the data connection ended with TLS close_notify on this Node.js; taken as complete`);
+      return;
+    }
+    throw new FtpError(`${spec.command}: the data connection ended after ${bytes} bytes without TLS close_notify (a bare TCP close, as when it is cut): the transfer is incomplete`, { kind: 'data', code: 426, command: spec.command });
   }
 
   /**

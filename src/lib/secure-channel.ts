@@ -83,12 +83,21 @@ export class SecureChannel {
     }
   }
 
-  /** TLS over a data connection, resuming the control connection's session; `held` runs a handshake held back until now. */
-  secureData(raw: net.Socket, held?: ReadingConnection['secure']): Promise<tls.TLSSocket> {
+  /**
+   * TLS over a data connection, resuming the control connection's session; `held` runs a handshake held back until now
+   * (`raw` is then the TLS socket). `prepare` sees the TLS socket before any byte is read from it.
+   */
+  secureData(raw: net.Socket, held?: ReadingConnection['secure'], prepare?: (sock: tls.TLSSocket) => void): Promise<tls.TLSSocket> {
     const session = this.sessions.session;
     const log = this.s.log;
     log.detail(`securing the data connection${session ? ' (resuming the TLS session)' : ''}`);
-    const done = held ? held(this.s.timeoutMs, 'data connection') : startTls({ ...this.shared(), socket: raw, session }, this.s.timeoutMs, 'data connection', (x) => this.sessions.watch(x));
+    if (held) prepare?.(raw as tls.TLSSocket);
+    const done = held
+      ? held(this.s.timeoutMs, 'data connection')
+      : startTls({ ...this.shared(), socket: raw, session }, this.s.timeoutMs, 'data connection', (x) => {
+          this.sessions.watch(x);
+          prepare?.(x);
+        });
     return done.then((sock) => {
       if (log.enabled) log.detail(`data connection secured: ${sock.getProtocol()}, session ${sock.isSessionReused() ? 'resumed' : 'NEW'}`);
       return sock;

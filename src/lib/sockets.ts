@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 import { FtpError } from './errors';
 import { fmtSeconds, ioTimeout } from './io-timer';
 import { checkPeer } from './peer-check';
-import { tlsError } from './tls-settings';
+import { keyError, tlsError } from './tls-errors';
 
 /** Open a TCP connection; the error says what could not be reached and why. */
 export function connectTcp(host: string, port: number, timeoutMs: number, what: string): Promise<net.Socket> {
@@ -74,19 +74,6 @@ export function startTls(
   }
   prepare?.(sock);
   return handshakeDone(sock, timeoutMs, where, options);
-}
-
-/**
- * A wrong passphrase does not always fail OpenSSL's padding check (about
- * one try in 256 decrypts to garbage with valid padding), and the garbage
- * then fails as some other decoding error: with a passphrase set, any
- * OpenSSL decoding failure of the key is the passphrase's.
- */
-function keyError(err: NodeJS.ErrnoException, options: tls.ConnectionOptions): Error {
-  const code = err.code ?? '';
-  const decoding = code.startsWith('ERR_OSSL_') && code !== 'ERR_OSSL_X509_KEY_VALUES_MISMATCH';
-  if (options.passphrase === undefined || !decoding || code === 'ERR_OSSL_BAD_DECRYPT') return err;
-  return Object.assign(new Error(err.message, { cause: err }), { code: 'ERR_OSSL_BAD_DECRYPT' });
 }
 
 /** Wait for the client handshake of `sock` to end; on failure the socket is destroyed and the error says where. */

@@ -26,6 +26,19 @@ function cleanOpenSslText(text: string): string {
   return text.replace(/:\.\.\/deps\/[^\s]*?:\d+:/, ': ').replace(/^error:[0-9A-F]+:[^:]*:[^:]*:/, '').trim();
 }
 
+/**
+ * A wrong passphrase does not always fail OpenSSL's padding check (about
+ * one try in 256 decrypts to garbage with valid padding), and the garbage
+ * then fails as some other decoding error: with a passphrase set, any
+ * OpenSSL decoding failure of the key is the passphrase's.
+ */
+export function keyError(err: NodeJS.ErrnoException, options: { passphrase?: string }): Error {
+  const code = err.code ?? '';
+  const decoding = code.startsWith('ERR_OSSL_') && code !== 'ERR_OSSL_X509_KEY_VALUES_MISMATCH';
+  if (options.passphrase === undefined || !decoding || code === 'ERR_OSSL_BAD_DECRYPT') return err;
+  return Object.assign(new Error(err.message, { cause: err }), { code: 'ERR_OSSL_BAD_DECRYPT' });
+}
+
 /** A TLS failure as an FtpError whose message says which check failed. */
 export function tlsError(err: Error, where: string, command = ''): FtpError {
   const code = (err as NodeJS.ErrnoException).code ?? '';

@@ -296,6 +296,7 @@ const live = new Set(); // running server handles, for cleanup at exit
 
 function killAllNow() {
   for (const s of live) {
+    for (const p of descendants(s.pid)) try { process.kill(p, 'SIGKILL'); } catch (e) { /* gone */ }
     try { process.kill(-s.pid, 'SIGKILL'); } catch (e) { /* gone */ }
     if (s._watchdog) try { process.kill(s._watchdog, 'SIGKILL'); } catch (e) { /* gone */ }
     if (!process.env.FTPS_HARNESS_KEEP) {
@@ -336,6 +337,53 @@ function groupMembers(pgid) {
     if (Number(f[2]) === pgid && f[0] !== 'Z' && f[0] !== 'X') out.push(Number(e));
   }
   return out;
+}
+
+// pid -> [state, ppid] of every process, from /proc.
+function processTable() {
+  const table = new Map();
+  let entries = [];
+  try { entries = fs.readdirSync('/proc'); } catch (e) { return table; }
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue;
+    let stat;
+    try { stat = fs.readFileSync(`/proc/${e}/stat`, 'utf8'); } catch (err) { continue; }
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    table.set(Number(e), [f[0], Number(f[1])]);
+  }
+  return table;
+}
+
+// The live processes below `pid` (children, their children...). vsftpd runs each
+// session in a process group and session of its own (setsid), and its logged-in
+// session process drops privileges, which clears the pdeathsig it set: killing the
+// master's group leaves that process serving its connection after a "restart". So a
+// stop kills the whole tree, taken before any kill (an orphan is init's child, no
+// longer findable from pid).
+function descendants(pid) {
+  const table = processTable();
+  const out = [];
+  const todo = [pid];
+  while (todo.length) {
+    const parent = todo.pop();
+    for (const [p, [state, ppid]] of table) {
+      if (ppid !== parent || state === 'Z' || state === 'X') continue;
+      out.push(p);
+      todo.push(p);
+    }
+  }
+  return out;
+}
+
+// Whether `pid` is a live process (not a zombie).
+function procAlive(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+    return state !== 'Z' && state !== 'X';
+  } catch (e) {
+    return false;
+  }
 }
 
 function groupAlive(pgid) {
@@ -476,18 +524,22 @@ class ServerHandle {
 
   async _kill() {
     const pid = this.pid;
-    const signal = (sig) => { try { process.kill(-pid, sig); } catch (e) { /* gone */ } };
+    const tree = descendants(pid);
+    const signal = (sig) => {
+      try { process.kill(-pid, sig); } catch (e) { /* gone */ }
+      for (const p of tree) try { process.kill(p, sig); } catch (e) { /* gone */ }
+    };
     // SIGTERM first; what has not gone after a short grace (ProFTPD takes
     // 200-400 ms to shut down politely) gets SIGKILL: these are throw-away servers.
     signal('SIGTERM');
     const t0 = Date.now();
-    const gone = () => this._exited && !groupAlive(pid);
+    const gone = () => this._exited && !groupAlive(pid) && !tree.some(procAlive);
     while (!gone() && Date.now() - t0 < 150) await sleep(5);
     if (!gone()) {
       signal('SIGKILL');
       while (!gone() && Date.now() - t0 < 15000) await sleep(5);
     }
-    if (!gone()) throw new Error(`${this.kind} (pid ${pid}) did not exit; still running: ${groupMembers(pid).join(' ')}`);
+    if (!gone()) throw new Error(`${this.kind} (pid ${pid}) did not exit; still running: ${[...groupMembers(pid), ...tree.filter(procAlive)].join(' ')}`);
     live.delete(this);
     if (this._watchdog) try { process.kill(this._watchdog, 'SIGKILL'); } catch (e) { /* gone */ }
     // the listening port should be free again right away; wait briefly if not
@@ -618,7 +670,7 @@ function configVsftpd(ctx) {
     'port_enable=YES', 'connect_from_port_20=NO',
     'ascii_upload_enable=YES', 'ascii_download_enable=YES', 'mdtm_write=YES', 'use_localtime=NO',
     'dirmessage_enable=NO', 'ftpd_banner=vsftpd test server ready', 'delay_failed_login=0',
-    'max_clients=200', 'max_per_ip=200',
+    'max_clients=200', 'max_per_ip=200', `idle_session_timeout=${opts.idleTimeout || 300}`,
     `vsftpd_log_file=${log}`, 'xferlog_enable=YES', 'xferlog_std_format=NO', 'log_ftp_protocol=YES',
     'syslog_enable=NO', 'dual_log_enable=NO',
     `ssl_enable=${yn(tlsOn)}`,
@@ -736,6 +788,7 @@ function configPyftpdlib(ctx) {
     pasvMin: ctx.pasvMin, pasvMax: ctx.pasvMax, pasvAddress: opts.pasvAddress || null,
     requireTls: !!opts.requireTls, helpDisabled: !!opts.helpDisabled, tls13: opts.tls13 !== false,
     dropCommands: opts.dropCommands || [], transferCommandDelay: opts.transferCommandDelay || 0, debug: !!process.env.PYFTPD_DEBUG,
+    idleTimeout: opts.idleTimeout || 300,
   };
   if (mode !== 'clear') {
     const pair = serverPair(ctx.certs, opts.cert);
@@ -785,7 +838,8 @@ const CONFIG = {
 };
 
 /**
- * Start a server. opts: { mode, cert, requireTls, pasvAddress, helpDisabled, root, tls13, clientCert, port, idleTimeout } (see README.md).
+ * Start a server. opts: { mode, cert, requireTls, pasvAddress, helpDisabled, root, tls13, clientCert, port, idleTimeout } (see README.md;
+ * idleTimeout in seconds: ProFTPD, vsftpd and pyftpdlib).
  * Resolves with a handle { kind, mode, host, port, user, password, root, homeIsRoot, ca, pid, log(), stop(), ... }.
  */
 async function startServer(kind, opts = {}) {

@@ -50,6 +50,8 @@ def main():
         'banner': 'pyftpdlib test server ready',
         'proto_cmds': proto,
         'permit_foreign_addresses': False,
+        # idleTimeout: seconds of silence before "421 Control connection timed out." (pyftpdlib's default 300)
+        'timeout': cfg.get('idleTimeout') or 300,
     }
     if mode != 'clear':
         attrs.update({

@@ -8,29 +8,18 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { helper } = require('./support/red');
-const { NODES, flowFor: baseFlow, call } = require('./support/flow');
-const { FaultProxy } = require('../support/fault-proxy');
-const h = require('../harness');
-
-const PROXY_HOST = '127.0.0.2';
-const sha = (b) => crypto.createHash('sha256').update(b).digest('hex');
+const { call } = require('./support/flow');
+const { sha, useFaultProxy } = require('./support/fault-setup');
 
 describe('retries with backoff through the nodes (ProFTPD behind a fault proxy)', function () {
   this.timeout(60000);
+  const fx = useFaultProxy('proftpd', { timeout: 5, retries: 2, retryDelay: 0.05 });
   let s;
   let proxy;
-  let caFile;
   let localDir;
 
-  before(async function () {
-    h.requireServer(this, 'proftpd', 'explicit');
-    s = await h.startServer('proftpd', { mode: 'explicit' });
-    caFile = (await h.certs()).files.caCert;
-    proxy = await FaultProxy.start({ host: PROXY_HOST, controlPort: s.port, dataPorts: s.pasvRange });
-  });
-  after(async () => {
-    if (proxy) await proxy.close();
-    if (s) await s.stop();
+  before(() => {
+    ({ s, proxy } = fx);
   });
   beforeEach(() => {
     localDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ftps-retry-'));
@@ -41,10 +30,7 @@ describe('retries with backoff through the nodes (ProFTPD behind a fault proxy)'
     fs.rmSync(localDir, { recursive: true, force: true });
   });
 
-  const load = (nodes, serverExtra = {}) =>
-    helper.load(NODES, baseFlow(s, caFile, nodes, { host: PROXY_HOST, epsv: 'always', timeout: 5, retries: 2, retryDelay: 0.05, ...serverExtra }, { servername: 'localhost' }), {
-      s1: { user: s.user, password: s.password },
-    });
+  const load = (nodes, serverExtra) => fx.load(nodes, serverExtra);
   /** The statuses node `id` shows, recorded from now on. */
   const statuses = (id) => {
     const seen = [];

@@ -66,10 +66,20 @@ function call(id, msg, ms = 30000) {
   return new Promise((resolve, reject) => {
     const out = helper.getNode('out');
     const caught = helper.getNode('caught');
+    const node = helper.getNode(id);
+    // no flow loaded (a failed load, or called after unload): say so now, and leave no timer
+    // behind whose finish() would throw on the missing nodes after the test has moved on
+    if (!out || !caught || !node) {
+      reject(new Error(`call(${id}): the flow is not loaded (out ${!!out}, caught ${!!caught}, ${id} ${!!node})`));
+      return;
+    }
+    let done = false;
     const t = setTimeout(() => finish(reject, new Error(`no answer from ${id} within ${ms} ms`)), ms);
     const onOut = (m) => finish(resolve, m);
     const onCaught = (m) => finish(reject, Object.assign(new Error(m.error.message), { code: m.error.code, msg: m, caught: true }));
     function finish(fn, v) {
+      if (done) return;
+      done = true;
       clearTimeout(t);
       out.removeListener('input', onOut);
       caught.removeListener('input', onCaught);
@@ -77,7 +87,11 @@ function call(id, msg, ms = 30000) {
     }
     out.on('input', onOut);
     caught.on('input', onCaught);
-    helper.getNode(id).receive(msg);
+    try {
+      node.receive(msg);
+    } catch (e) {
+      finish(reject, e);
+    }
   });
 }
 
