@@ -768,6 +768,8 @@ function configPureftpd(ctx) {
     '-O', `clf:${xfer}`, '-f', 'none',
   ];
   if (opts.pasvAddress) args.push('-P', opts.pasvAddress);
+  // -I counts whole minutes
+  if (opts.idleTimeout) args.push('-I', String(Math.max(1, Math.ceil(opts.idleTimeout / 60))));
   let env = {};
   if (mode === 'clear') {
     args.push('-Y', '0');
@@ -839,7 +841,7 @@ const CONFIG = {
 
 /**
  * Start a server. opts: { mode, cert, requireTls, pasvAddress, helpDisabled, root, tls13, clientCert, port, idleTimeout } (see README.md;
- * idleTimeout in seconds: ProFTPD, vsftpd and pyftpdlib).
+ * idleTimeout in seconds: ProFTPD, vsftpd and pyftpdlib; Pure-FTPd rounds it up to whole minutes).
  * Resolves with a handle { kind, mode, host, port, user, password, root, homeIsRoot, ca, pid, log(), stop(), ... }.
  */
 async function startServer(kind, opts = {}) {
