@@ -204,8 +204,9 @@ for (const kind of h.KINDS) {
           assert.ok(kind === 'pyftpdlib' || kind === 'vsftpd', `${kind}: ${e.message}`);
         }
       }
-      if (whole || kind !== 'pyftpdlib') assert.strictEqual(sha(fs.readFileSync(remote('faults/fin-up/x.bin'))), sha(data));
-      else assert.ok(!fs.existsSync(remote('faults/fin-up/x.bin')), 'pyftpdlib kept truncating: nothing under the final name');
+      // (vsftpd has also been seen, on a loaded CI machine, to fail all three with its 426)
+      if (whole) assert.strictEqual(sha(fs.readFileSync(remote('faults/fin-up/x.bin'))), sha(data));
+      else assert.ok(!fs.existsSync(remote('faults/fin-up/x.bin')), `${kind} kept failing: nothing under the final name`);
     });
 
     it('the control connection cut mid-transfer (xput): Catch with 421; the scratch file is deleted by the next session', async () => {
