@@ -25,6 +25,15 @@ function proxyUnavailable(kind) {
   return null;
 }
 
+/** In a mocha `before`: skip (fail under CI=true) when the proxy `kind` cannot run here. */
+function requireProxy(ctx, kind) {
+  const why = proxyUnavailable(kind);
+  if (!why) return;
+  if (process.env.CI === 'true') throw new Error(why);
+  console.log(`      SKIPPED: ${why}`);
+  ctx.skip();
+}
+
 function waitListening(port, child, out, ms = 10000) {
   const deadline = Date.now() + ms;
   return new Promise((resolve, reject) => {
@@ -124,4 +133,4 @@ async function startProxy(kind, opts = {}) {
   };
 }
 
-module.exports = { startProxy, proxyUnavailable };
+module.exports = { startProxy, proxyUnavailable, requireProxy };

@@ -8,20 +8,7 @@ const assert = require('node:assert');
 const h = require('../harness');
 const { FtpsClient } = require('../../nodes/lib');
 const { SessionPool } = require('../../nodes/nodes/session-pool');
-
-function keepAlives(pool, n) {
-  const got = [];
-  return new Promise((resolve) => {
-    const on = (e) => {
-      got.push(e);
-      if (got.length === n) {
-        pool.events.off('keepalive', on);
-        resolve(got);
-      }
-    };
-    pool.events.on('keepalive', on);
-  });
-}
+const { keepAlives } = require('./support/keepalive-events');
 
 for (const mode of ['clear', 'implicit']) {
   describe(`ftps-server keep-alive: a server that answers NOOP with 502 keeps its session (aioftp, ${mode})`, function () {

@@ -6,21 +6,7 @@ const assert = require('node:assert');
 const h = require('../harness');
 const { FtpsClient } = require('../../nodes/lib');
 const { SessionPool } = require('../../nodes/nodes/session-pool');
-
-/** Resolves after `n` 'keepalive' events of `pool`, with them. */
-function keepAlives(pool, n) {
-  const got = [];
-  return new Promise((resolve) => {
-    const on = (e) => {
-      got.push(e);
-      if (got.length === n) {
-        pool.events.off('keepalive', on);
-        resolve(got);
-      }
-    };
-    pool.events.on('keepalive', on);
-  });
-}
+const { keepAlives } = require('./support/keepalive-events');
 
 describe('keep-alive on idle pooled sessions (ProFTPD, TimeoutIdle 2 s)', function () {
   this.timeout(30000);

@@ -7,7 +7,7 @@
 const assert = require('node:assert');
 const { helper, core } = require('./support/red');
 const { NODES, flowFor, call, caughtError } = require('./support/flow');
-const { startProxy, proxyUnavailable } = require('../harness/proxies');
+const { startProxy, requireProxy } = require('../harness/proxies');
 const h = require('../harness');
 
 const PROXY_NODES = [...NODES, core('network/06-httpproxy.js')];
@@ -19,12 +19,7 @@ describe('ftps-server: active mode through a proxy is refused before connecting 
   let caFile;
 
   before(async function () {
-    const why = proxyUnavailable('tinyproxy');
-    if (why) {
-      if (process.env.CI === 'true') throw new Error(why);
-      console.log(`      SKIPPED: ${why}`);
-      this.skip();
-    }
+    requireProxy(this, 'tinyproxy');
     h.requireServer(this, 'vsftpd', 'explicit');
     s = await h.startServer('vsftpd', { mode: 'explicit' });
     s.put('act.txt', 'active, directly');

@@ -7,7 +7,7 @@ const assert = require('node:assert');
 const crypto = require('node:crypto');
 const { helper, core } = require('./support/red');
 const { NODES, flowFor, call } = require('./support/flow');
-const { startProxy, proxyUnavailable } = require('../harness/proxies');
+const { startProxy, requireProxy } = require('../harness/proxies');
 const h = require('../harness');
 
 const PROXY_NODES = [...NODES, core('network/06-httpproxy.js')];
@@ -38,12 +38,7 @@ for (const variant of [
     let caFile;
 
     before(async function () {
-      const why = proxyUnavailable(variant.kind);
-      if (why) {
-        if (process.env.CI === 'true') throw new Error(why);
-        console.log(`      SKIPPED: ${why}`);
-        this.skip();
-      }
+      requireProxy(this, variant.kind);
       h.requireServer(this, 'vsftpd', 'explicit');
       s = await h.startServer('vsftpd', { mode: 'explicit' });
       caFile = (await h.certs()).files.caCert;

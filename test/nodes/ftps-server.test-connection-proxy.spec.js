@@ -8,7 +8,7 @@ const assert = require('node:assert');
 const path = require('node:path');
 const h = require('../harness');
 const { helper, core } = require('./support/red');
-const { startProxy, proxyUnavailable } = require('../harness/proxies');
+const { startProxy, requireProxy } = require('../harness/proxies');
 
 const ROOT = path.join(__dirname, '..', '..');
 const serverNode = require(path.join(ROOT, 'nodes', 'ftps-server.js'));
@@ -27,12 +27,7 @@ for (const variant of [
     let s;
     let proxy;
     before(async function () {
-      const why = proxyUnavailable(variant.kind);
-      if (why) {
-        if (process.env.CI === 'true') throw new Error(why);
-        console.log(`      SKIPPED: ${why}`);
-        this.skip();
-      }
+      requireProxy(this, variant.kind);
       h.requireServer(this, 'proftpd', 'explicit');
       s = await h.startServer('proftpd', { mode: 'explicit' });
       proxy = await startProxy(variant.kind, { bind: PROXY_OUT });
