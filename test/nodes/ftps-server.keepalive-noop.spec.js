@@ -8,7 +8,7 @@ const assert = require('node:assert');
 const h = require('../harness');
 const { FtpsClient } = require('../../nodes/lib');
 const { SessionPool } = require('../../nodes/nodes/session-pool');
-const { keepAlives } = require('./support/keepalive-events');
+const { keepAlives, failedKeepAlive } = require('./support/keepalive-events');
 
 for (const mode of ['clear', 'implicit']) {
   describe(`ftps-server keep-alive: a server that answers NOOP with 502 keeps its session (aioftp, ${mode})`, function () {
@@ -65,14 +65,7 @@ for (const mode of ['clear', 'implicit']) {
 
     it('a dead session is still discarded: the server restarted under an idle session', async () => {
       await pool.run((c) => c.pwd());
-      const failed = new Promise((resolve) => {
-        const on = (e) => {
-          if (e.ok) return;
-          pool.events.off('keepalive', on);
-          resolve(e);
-        };
-        pool.events.on('keepalive', on);
-      });
+      const failed = failedKeepAlive(pool);
       await s.restart();
       const e = await failed;
       assert.ok(e.error instanceof Error);

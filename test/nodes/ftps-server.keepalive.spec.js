@@ -6,7 +6,7 @@ const assert = require('node:assert');
 const h = require('../harness');
 const { FtpsClient } = require('../../nodes/lib');
 const { SessionPool } = require('../../nodes/nodes/session-pool');
-const { keepAlives } = require('./support/keepalive-events');
+const { keepAlives, failedKeepAlive } = require('./support/keepalive-events');
 
 describe('keep-alive on idle pooled sessions (ProFTPD, TimeoutIdle 2 s)', function () {
   this.timeout(30000);
@@ -55,14 +55,7 @@ describe('keep-alive on idle pooled sessions (ProFTPD, TimeoutIdle 2 s)', functi
 
   it('a failed NOOP closes that session quietly; the next job reconnects', async () => {
     await pool.run((c) => c.pwd());
-    const failed = new Promise((resolve) => {
-      const on = (e) => {
-        if (e.ok) return;
-        pool.events.off('keepalive', on);
-        resolve(e);
-      };
-      pool.events.on('keepalive', on);
-    });
+    const failed = failedKeepAlive(pool);
     await s.restart();
     const e = await failed;
     assert.ok(e.error instanceof Error);

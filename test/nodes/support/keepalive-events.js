@@ -17,4 +17,16 @@ function keepAlives(pool, n) {
   });
 }
 
-module.exports = { keepAlives };
+/** Resolves with the first failed 'keepalive' event of `pool`. */
+function failedKeepAlive(pool) {
+  return new Promise((resolve) => {
+    const on = (e) => {
+      if (e.ok) return;
+      pool.events.off('keepalive', on);
+      resolve(e);
+    };
+    pool.events.on('keepalive', on);
+  });
+}
+
+module.exports = { keepAlives, failedKeepAlive };
